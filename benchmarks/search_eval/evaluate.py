@@ -1,0 +1,130 @@
+"""Evaluate practice search on the shared corpus: nDCG@10 and Recall@50 for BM25, dense and hybrid.
+
+Usage (from the repo root):
+    .venv/bin/python benchmarks/search_eval/evaluate.py            # prints JSON figures
+    .venv/bin/python benchmarks/search_eval/evaluate.py --pool 10  # prints unjudged pooled documents to judge
+Queries: queries.tsv (qid<TAB>query); languages: query_languages.tsv; judgments: qrels.txt (TREC: qid 0 docid
+grade, grade 0-2). Unjudged documents count as not relevant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import load_documents, read_queries  # noqa: E402
+
+from citydip.practices.search import SqliteSearchEngine  # noqa: E402
+
+SYSTEMS = {"bm25": "keyword", "dense": "dense", "hybrid": "hybrid"}
+
+
+def read_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """Read TREC qrels (qid iter docid grade) into {qid: {docid: grade}}."""
+    out: dict[str, dict[str, int]] = {}
+    if not path.is_file():
+        return out
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 4:
+            raise SystemExit(f"{path}: line {n}: expected 'qid 0 docid grade'")
+        out.setdefault(parts[0], {})[parts[2]] = int(parts[3])
+    return out
+
+
+def ndcg(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
+    """nDCG@k with gain = grade and log2 discount; 0 when the query has no relevant document."""
+    dcg = sum(judged.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
+    ideal = sorted((g for g in judged.values() if g > 0), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else 0.0
+
+
+def recall(ranked: list[str], judged: dict[str, int], k: int = 50) -> float:
+    """Share of relevant (grade >= 1) documents found in the top k."""
+    rel = {d for d, g in judged.items() if g > 0}
+    return len(rel & set(ranked[:k])) / len(rel) if rel else 0.0
+
+
+def summarise(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]],
+              langs: dict[str, str]) -> dict[str, object]:
+    """Mean nDCG@10 / Recall@50 overall, English and non-English (queries without judgments are skipped)."""
+    groups: dict[str, list[str]] = {"all": [], "english": [], "non_english": []}
+    for qid in runs:
+        if not any(g > 0 for g in qrels.get(qid, {}).values()):
+            continue
+        groups["all"].append(qid)
+        groups["english" if langs.get(qid, "en") == "en" else "non_english"].append(qid)
+    out: dict[str, object] = {}
+    for name, qids in groups.items():
+        if not qids:
+            continue
+        out[name] = {
+            "queries": len(qids),
+            "ndcg@10": round(sum(ndcg(runs[q], qrels[q]) for q in qids) / len(qids), 4),
+            "recall@50": round(sum(recall(runs[q], qrels[q]) for q in qids) / len(qids), 4),
+        }
+    return out
+
+
+def build_engine(db: Path) -> SqliteSearchEngine:
+    """Index the shared corpus into a fresh SQLite file."""
+    engine = SqliteSearchEngine(db)
+    engine.index_many(load_documents())
+    return engine
+
+
+def run_all(engine: SqliteSearchEngine, queries: list[tuple[str, str]],
+            depth: int = 50) -> dict[str, dict[str, list[str]]]:
+    """Return {system: {qid: ranked external ids}} for every system."""
+    return {name: {qid: [h.external_id for h in engine.search(q, limit=depth, mode=mode)]
+                   for qid, q in queries}
+            for name, mode in SYSTEMS.items()}
+
+
+def main() -> None:
+    """Run the evaluation (or print the judging pool) and print JSON."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pool", type=int, default=0,
+                    help="print unjudged documents in the top N of each system")
+    ap.add_argument("--qrels", type=Path, default=HERE / "qrels.txt")
+    args = ap.parse_args()
+    queries = read_queries(HERE / "queries.tsv")
+    langs = dict(line.split("\t") for line in (HERE / "query_languages.tsv").read_text().split("\n") if line)
+    qrels = read_qrels(args.qrels)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        engine = build_engine(Path(tmp) / "eval.db")
+        build_s = time.perf_counter() - t0
+        runs = run_all(engine, queries)
+        if args.pool:
+            docs = {d.external_id: d for d in load_documents()}
+            for qid, q in queries:
+                pool = []
+                for system in runs.values():
+                    pool += [d for d in system[qid][: args.pool] if d not in pool]
+                todo = [d for d in pool if d not in qrels.get(qid, {})]
+                if todo:
+                    print(f"## {qid} {q}")
+                for d in todo:
+                    doc = docs[d]
+                    print(f"{qid} {d} | {doc.title[:100]} | {doc.body()[:260]!r}")
+            return
+        engine.close()
+    result = {"corpus_docs": len(load_documents()), "index_build_s": round(build_s, 2),
+              "systems": {name: summarise(run, qrels, langs) for name, run in runs.items()}}
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
