@@ -11,6 +11,7 @@ import numpy as np
 
 from citydip.practices.search.dense import DenseMatrix
 from citydip.practices.search.embedding import MODEL_NAME, StaticEmbedder, default_embedder
+from citydip.practices.search.expansion import CrossLingualExpander
 from citydip.practices.search.fusion import rrf
 from citydip.practices.search.text import (
     clean_query,
@@ -35,6 +36,7 @@ _SCHEMA = (
     "doc_id INTEGER NOT NULL, PRIMARY KEY (facet, value, doc_id)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS practice_search_facets_doc ON practice_search_facets (doc_id)",
     "CREATE TABLE IF NOT EXISTS practice_search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS practice_search_vocab USING fts5vocab(practice_search_fts, 'row')",
 )
 
 
@@ -70,7 +72,8 @@ class SqliteSearchEngine:
     """Practice search index stored in SQLite tables prefixed `practice_search_` (see docs/search.md)."""
 
     def __init__(self, db: str | Path | sqlite3.Connection, embedder: StaticEmbedder | None = None,
-                 candidates: int = 100, weights: tuple[float, float] = (1.0, 1.0)) -> None:
+                 candidates: int = 100, weights: tuple[float, float, float] = (1.0, 0.5, 1.0),
+                 expand: bool = False) -> None:
         """Open (creating tables if needed) on a path or an existing sqlite3 connection."""
         if isinstance(db, sqlite3.Connection):
             self._conn = db
@@ -79,6 +82,9 @@ class SqliteSearchEngine:
         self._embedder = embedder or default_embedder()
         self.candidates = candidates
         self.weights = weights
+        self.expand = expand
+        self._expander = CrossLingualExpander(self._embedder)
+        self._vocab_generation: int | None = None
         self._lock = threading.RLock()
         self._dense = DenseMatrix(self._embedder.dim)
         self._generation: int | None = None
@@ -193,7 +199,7 @@ class SqliteSearchEngine:
 
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20,
                mode: str = "hybrid") -> list[SearchHit]:
-        """Return up to `limit` hits for a query (mode hybrid, keyword or dense); never raises on query text."""
+        """Return up to `limit` hits (mode hybrid, keyword or dense); never raises on query text."""
         if mode not in ("hybrid", "keyword", "dense"):
             raise ValueError(f"unknown search mode {mode!r}: use hybrid, keyword or dense")
         q = clean_query(query)
@@ -206,9 +212,19 @@ class SqliteSearchEngine:
             self._sync()
             subq = filter_subquery(filters)
             kw = self._keyword(terms, subq, k) if mode != "dense" else []
+            xterms = self.translations(terms) if mode == "hybrid" and self.expand else []
+            xl = self._keyword(xterms, subq, k)
             qvec = self._embedder.embed(q) if mode != "keyword" else None
             dense = [] if qvec is None else [i for i, _ in self._dense.top(qvec, k, self._allowed(subq))]
-            return self._hits(kw, dense, terms, qvec, limit)
+            return self._hits(kw, xl, dense, terms + xterms, qvec, limit)
+
+    def translations(self, terms: list[str]) -> list[str]:
+        """Index words in any language that mean what the query terms mean (cross-language expansion)."""
+        if self._vocab_generation != self._generation:
+            rows = self._conn.execute("SELECT term FROM practice_search_vocab WHERE doc >= 2").fetchall()
+            self._expander.add_words([r[0] for r in rows])
+            self._vocab_generation = self._generation
+        return self._expander.expand(terms)
 
     def more_like_this(self, doc_id: int, filters: SearchFilters | None = None,
                        limit: int = 10) -> list[SearchHit]:
@@ -226,11 +242,11 @@ class SqliteSearchEngine:
             vec = self._dense.vector(doc_id)
             allowed = self._allowed(subq)
             dense = [] if vec is None else [i for i, _ in self._dense.top(vec, k, allowed, doc_id)]
-            return self._hits(kw, dense, [], vec, limit)
+            return self._hits(kw, [], dense, [], vec, limit)
 
-    def _hits(self, kw: list[int], dense: list[int], terms: list[str], qvec: np.ndarray | None,
-              limit: int) -> list[SearchHit]:
-        fused = rrf([kw, dense], self.weights)[:limit]
+    def _hits(self, kw: list[int], xl: list[int], dense: list[int], terms: list[str],
+              qvec: np.ndarray | None, limit: int) -> list[SearchHit]:
+        fused = rrf([kw, xl, dense], self.weights)[:limit]
         if not fused:
             return []
         ids = [i for i, _ in fused]
@@ -239,7 +255,7 @@ class SqliteSearchEngine:
         marks = ",".join("?" * len(ids))
         meta = {r[0]: (r[1], r[2]) for r in self._conn.execute(
             f"SELECT id, external_id, title FROM practice_search_docs WHERE id IN ({marks})", ids)}  # noqa: S608
-        snippets = self._snippets(ids, set(kw_rank), terms, qvec)
+        snippets = self._snippets(ids, set(kw) | set(xl), terms, qvec)
         hits = []
         for doc, score in fused:
             if doc not in meta:

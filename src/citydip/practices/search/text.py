@@ -132,13 +132,14 @@ def mark_terms(text: str, terms: list[str]) -> str:
     """Wrap whole-word, accent- and case-insensitive occurrences of terms in the internal markers."""
     if not terms:
         return text
-    wanted = {_fold(t) for t in terms}
+    wanted = {fold(t) for t in terms}
     def repl(m: re.Match[str]) -> str:
         w = m.group(0)
-        return f"{MARK_OPEN}{w}{MARK_CLOSE}" if _fold(w) in wanted else w
+        return f"{MARK_OPEN}{w}{MARK_CLOSE}" if fold(w) in wanted else w
     return re.sub(r"\w+", repl, text)
 
 
-def _fold(word: str) -> str:
+def fold(word: str) -> str:
+    """Lower-case and strip accents, as the FTS5 tokenizer does."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
