@@ -1,0 +1,5 @@
+"""Allow ``python -m citydip``."""
+
+from citydip.cli import main
+
+main()

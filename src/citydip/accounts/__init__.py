@@ -1,0 +1,1 @@
+"""Users, memberships, sign-in sessions and API tokens."""

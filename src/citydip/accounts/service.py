@@ -1,0 +1,294 @@
+"""Accounts: users, passwords, sign-in with throttling, sessions, API tokens, memberships.
+
+Services only flush; the caller (request or CLI command) commits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session, sessionmaker
+
+from citydip.accounts import repository as repo
+from citydip.accounts.models import ApiToken, LoginAttempt, Membership, User, UserSession
+from citydip.accounts.security import (
+    hash_password,
+    needs_rehash,
+    new_token,
+    password_problem,
+    token_digest,
+    verify_password,
+)
+from citydip.core.config import Settings
+from citydip.core.database import transaction, utcnow
+from citydip.core.errors import Conflict, FieldProblem, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+from citydip.core.tenancy import Role
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_PREFIX = "cdp_"
+# A fixed hash so that unknown accounts take as long to reject as known ones.
+_DUMMY_HASH = hash_password("not-a-real-password-for-timing")
+
+
+def normalise_email(email: str) -> str:
+    """Lower-case, trimmed email."""
+    return email.strip().lower()
+
+
+def parse_role(value: str) -> Role:
+    """A role from text, with a clear error."""
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        raise ValidationFailed(
+            "Unknown role.", [FieldProblem("role", f"'{value}' is not one of owner, editor, viewer")]
+        ) from None
+
+
+def create_user(session: Session, email: str, password: str, name: str = "", *, is_admin: bool = False) -> User:
+    """Create a user with an argon2id password hash."""
+    email = normalise_email(email)
+    problems = []
+    if not EMAIL_RE.match(email):
+        problems.append(FieldProblem("email", "Enter an email address like name@city.gov."))
+    reason = password_problem(password)
+    if reason:
+        problems.append(FieldProblem("password", reason))
+    if problems:
+        raise ValidationFailed("The user could not be created.", problems)
+    if repo.user_by_email(session, email):
+        raise Conflict("A user with this email already exists.", [FieldProblem("email", "already registered")])
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def require_user(session: Session, email: str) -> User:
+    """The user with this email or a NotFound naming it."""
+    user = repo.user_by_email(session, normalise_email(email))
+    if user is None:
+        raise NotFound(f"No user with email {email}.")
+    return user
+
+
+def set_password(session: Session, user: User, password: str, *, keep_session_id: int | None = None) -> None:
+    """Change a password and end the user's other sessions."""
+    reason = password_problem(password)
+    if reason:
+        raise ValidationFailed("The password was not changed.", [FieldProblem("password", reason)])
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    for s in repo.live_sessions_of(session, user.id):
+        if s.id != keep_session_id:
+            s.revoked_at = utcnow()
+    session.flush()
+
+
+def change_password(session: Session, user: User, current: str, new: str, *, keep_session_id: int | None) -> None:
+    """Change one's own password after checking the current one."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed(
+            "The password was not changed.", [FieldProblem("current_password", "The current password is wrong.")]
+        )
+    set_password(session, user, new, keep_session_id=keep_session_id)
+
+
+def disable_user(session: Session, user: User) -> None:
+    """Disable a user and revoke their sessions and tokens."""
+    user.is_active = False
+    now = utcnow()
+    for s in repo.live_sessions_of(session, user.id):
+        s.revoked_at = now
+    for t in repo.tokens(session, user.id):
+        if t.revoked_at is None:
+            t.revoked_at = now
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Sign-in throttling parameters."""
+
+    max_failures: int
+    window: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Throttle:
+        return cls(settings.login_max_failures, timedelta(minutes=settings.login_window_minutes))
+
+
+def authenticate(session: Session, email: str, password: str, ip: str, throttle: Throttle) -> User:
+    """Check credentials, counting failures per account and address; raises on failure."""
+    email = normalise_email(email)
+    now = utcnow()
+    since = now - throttle.window
+    if repo.recent_failures(session, email, ip, since) >= throttle.max_failures:
+        first = repo.oldest_failure_since(session, email, ip, since) or now
+        wait = max(1, int(((first + throttle.window) - now).total_seconds() // 60) + 1)
+        raise TooManyRequests(
+            f"Too many failed sign-in attempts for this account from your address. "
+            f"Try again in {wait} minute{'s' if wait != 1 else ''}."
+        )
+    user = repo.user_by_email(session, email)
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.is_active:
+        # The caller records the failure in its own transaction (record_login_failure): this request's
+        # transaction rolls back, but the throttle must still count the attempt.
+        raise NotAuthenticated("The email or password is not correct.")
+    session.add(LoginAttempt(email=email, ip=ip, at=now, success=True))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def record_login_failure(factory: sessionmaker[Session], email: str, ip: str) -> None:
+    """Count a failed sign-in in a transaction of its own."""
+    with transaction(factory) as session:
+        session.add(LoginAttempt(email=normalise_email(email)[:254], ip=ip[:64], at=utcnow(), success=False))
+
+
+def prune_login_attempts(session: Session, older_than: timedelta) -> None:
+    """Forget sign-in attempts older than a window."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - older_than))
+
+
+def start_session(session: Session, user: User, *, ip: str, user_agent: str, days: int) -> tuple[str, UserSession]:
+    """Create a sign-in session; returns the cookie value (shown once) and the row."""
+    token = new_token()
+    row = UserSession(
+        token_hash=token_digest(token),
+        user_id=user.id,
+        expires_at=utcnow() + timedelta(days=days),
+        ip=ip[:64],
+        user_agent=user_agent[:300],
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def resolve_session(session: Session, token: str, *, idle: timedelta) -> UserSession | None:
+    """The live session for a cookie value, or None when unknown, revoked, expired or idle too long."""
+    row = repo.session_by_hash(session, token_digest(token))
+    if row is None or row.revoked_at is not None:
+        return None
+    now = utcnow()
+    if row.expires_at <= now or row.last_seen_at + idle <= now:
+        return None
+    if now - row.last_seen_at > timedelta(minutes=5):
+        row.last_seen_at = now
+    return row
+
+
+def revoke_session(session: Session, row: UserSession) -> None:
+    """End a sign-in session."""
+    row.revoked_at = utcnow()
+    session.flush()
+
+
+def create_api_token(
+    session: Session,
+    user: User,
+    workspace_id: int,
+    role: Role,
+    name: str,
+    *,
+    expires_days: int | None = None,
+) -> tuple[str, ApiToken]:
+    """Create an API token for a workspace and role; the plaintext is returned once."""
+    member = repo.membership(session, user.id, workspace_id)
+    if member is None:
+        raise ValidationFailed(
+            "The token was not created.", [FieldProblem("workspace", "the user is not a member of this workspace")]
+        )
+    if _rank(role) > _rank(Role(member.role)):
+        raise ValidationFailed(
+            "The token was not created.",
+            [FieldProblem("role", f"a token cannot exceed the user's role ({member.role})")],
+        )
+    token = new_token(TOKEN_PREFIX)
+    row = ApiToken(
+        name=name.strip() or "token",
+        prefix=token[: len(TOKEN_PREFIX) + 6],
+        token_hash=token_digest(token),
+        user_id=user.id,
+        workspace_id=workspace_id,
+        role=role.value,
+        expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def resolve_api_token(session: Session, token: str) -> ApiToken | None:
+    """The live token for a bearer value, or None."""
+    row = repo.token_by_hash(session, token_digest(token))
+    if row is None or row.revoked_at is not None:
+        return None
+    now = utcnow()
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
+        row.last_used_at = now
+    return row
+
+
+def revoke_api_token(session: Session, token_id: int) -> ApiToken:
+    """Revoke a token by id."""
+    row = repo.token_by_id(session, token_id)
+    if row is None:
+        raise NotFound(f"No API token with id {token_id}.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    session.flush()
+    return row
+
+
+def _rank(role: Role) -> int:
+    return {Role.viewer: 0, Role.editor: 1, Role.owner: 2}[role]
+
+
+def effective_role(a: Role, b: Role) -> Role:
+    """The weaker of two roles (a token never exceeds its user's membership)."""
+    return a if _rank(a) <= _rank(b) else b
+
+
+def set_membership(session: Session, user: User, workspace_id: int, role: Role) -> Membership:
+    """Add a user to a workspace or change their role; a workspace always keeps one owner."""
+    row = repo.membership(session, user.id, workspace_id)
+    if row is None:
+        row = Membership(user_id=user.id, workspace_id=workspace_id, role=role.value)
+        session.add(row)
+    else:
+        if row.role == Role.owner and role != Role.owner and repo.count_owners(session, workspace_id) <= 1:
+            raise Conflict("A workspace needs at least one owner.", [FieldProblem("role", "last owner")])
+        row.role = role.value
+    session.flush()
+    return row
+
+
+def remove_membership(session: Session, user: User, workspace_id: int) -> None:
+    """Remove a user from a workspace (never the last owner)."""
+    row = repo.membership(session, user.id, workspace_id)
+    if row is None:
+        raise NotFound("This user is not a member of the workspace.")
+    if row.role == Role.owner and repo.count_owners(session, workspace_id) <= 1:
+        raise Conflict("A workspace needs at least one owner.", [FieldProblem("role", "last owner")])
+    session.delete(row)
+    session.flush()
+
+
+def roles_of(session: Session, user_id: int) -> dict[int, Role]:
+    """A user's role in each of their workspaces."""
+    return {m.workspace_id: Role(m.role) for m in repo.memberships_of(session, user_id)}
+
+
+def aware(value: datetime) -> datetime:
+    """Treat a naive timestamp as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

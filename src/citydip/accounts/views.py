@@ -1,0 +1,180 @@
+"""Sign-in, sign-out, account page (password, sessions, API tokens) and ``/api/v1/me``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from citydip.accounts import repository as repo
+from citydip.accounts import service
+from citydip.accounts.schemas import MembershipOut, MeOut
+from citydip.core.errors import AppError, NotAuthenticated, NotFound, TooManyRequests
+from citydip.core.i18n import _
+from citydip.core.templating import render
+from citydip.core.tenancy import Role
+from citydip.core.web import (
+    SESSION_COOKIE,
+    AppSettings,
+    CurrentPrincipal,
+    CurrentUser,
+    Db,
+    DbRoute,
+    client_ip,
+    set_cookie,
+)
+from citydip.workspaces import repository as ws_repo
+
+router = APIRouter(route_class=DbRoute, tags=["pages"])
+api = APIRouter(route_class=DbRoute, tags=["accounts"])
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths are allowed as a redirect target after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request, principal: CurrentPrincipal, next: str = "/", reason: str = "") -> Response:
+    if principal.user is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    message = reason[:200] if reason else ""
+    if principal.session_expired and not message:
+        message = _("Your session has expired. Please sign in again.")
+    return render(request, "accounts/login.html", {"next": safe_next(next), "message": message, "email": ""})
+
+
+@router.post("/login", include_in_schema=False)
+def login_submit(
+    request: Request,
+    db: Db,
+    settings: AppSettings,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    ip = client_ip(request)
+    try:
+        user = service.authenticate(db, email, password, ip, service.Throttle.from_settings(settings))
+    except TooManyRequests as exc:
+        return render(request, "accounts/login.html", {"next": safe_next(next), "message": exc.message,
+                                                         "email": email}, status_code=429)
+    except NotAuthenticated as exc:
+        service.record_login_failure(request.app.state.sessionmaker, email, ip)
+        return render(request, "accounts/login.html", {"next": safe_next(next), "message": exc.message,
+                                                         "email": email}, status_code=401)
+    token, _row = service.start_session(db, user, ip=ip, user_agent=request.headers.get("user-agent", ""),
+                                        days=settings.session_days)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_cookie(response, request, SESSION_COOKIE, token, max_age=settings.session_days * 86400)
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, db: Db, principal: CurrentPrincipal) -> Response:
+    if principal.session_row is not None:
+        service.revoke_session(db, principal.session_row)
+    response = RedirectResponse("/login?reason=" + _("You have signed out."), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _account_context(db: Db, principal: CurrentPrincipal, user: CurrentUser) -> dict[str, object]:
+    sessions = repo.live_sessions_of(db, user.id)
+    tokens = repo.tokens(db, user.id)
+    workspaces = {w.id: w for w in ws_repo.workspaces(db, principal.roles)}
+    return {
+        "sessions": sessions,
+        "current_session_id": principal.session_row.id if principal.session_row else None,
+        "tokens": tokens,
+        "workspaces": workspaces,
+        "roles": principal.roles,
+        "role_choices": [(r.value, _(r.value)) for r in Role],
+        "errors": {},
+        "new_token": None,
+    }
+
+
+@router.get("/account", include_in_schema=False)
+def account_page(request: Request, db: Db, principal: CurrentPrincipal, user: CurrentUser) -> Response:
+    return render(request, "accounts/account.html", _account_context(db, principal, user))
+
+
+@router.post("/account/password", include_in_schema=False)
+def change_password(
+    request: Request,
+    db: Db,
+    principal: CurrentPrincipal,
+    user: CurrentUser,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        keep = principal.session_row.id if principal.session_row else None
+        service.change_password(db, user, current_password, new_password, keep_session_id=keep)
+    except AppError as exc:
+        ctx = _account_context(db, principal, user)
+        ctx["errors"] = {p.field: p.message for p in exc.details}
+        return render(request, "accounts/account.html", ctx, status_code=exc.status_code)
+    return RedirectResponse("/account?flash=" + _("Your password was changed."), status_code=303)
+
+
+@router.post("/account/sessions/{session_id}/revoke", include_in_schema=False)
+def revoke_session(db: Db, user: CurrentUser, session_id: int) -> Response:
+    row = next((s for s in repo.live_sessions_of(db, user.id) if s.id == session_id), None)
+    if row is None:
+        raise NotFound()
+    service.revoke_session(db, row)
+    return RedirectResponse("/account?flash=" + _("The session was ended."), status_code=303)
+
+
+@router.post("/account/tokens", include_in_schema=False)
+def create_token(
+    request: Request,
+    db: Db,
+    principal: CurrentPrincipal,
+    user: CurrentUser,
+    workspace: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "viewer",
+    name: Annotated[str, Form()] = "",
+    expires_days: Annotated[str, Form()] = "",
+) -> Response:
+    ctx = _account_context(db, principal, user)
+    try:
+        ws = ws_repo.workspace_by_slug(db, workspace)
+        if ws is None or ws.id not in principal.roles:
+            raise NotFound(_("Choose one of your workspaces."))
+        days = int(expires_days) if expires_days.strip().isdigit() else None
+        token, _row = service.create_api_token(db, user, ws.id, service.parse_role(role), name, expires_days=days)
+    except AppError as exc:
+        ctx["errors"] = {p.field: p.message for p in exc.details} or {"workspace": exc.message}
+        return render(request, "accounts/account.html", ctx, status_code=422)
+    ctx = _account_context(db, principal, user)
+    ctx["new_token"] = token
+    return render(request, "accounts/account.html", ctx)
+
+
+@router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
+def revoke_token(db: Db, user: CurrentUser, token_id: int) -> Response:
+    row = repo.token_by_id(db, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound()
+    service.revoke_api_token(db, token_id)
+    return RedirectResponse("/account?flash=" + _("The token was revoked."), status_code=303)
+
+
+@api.get("/me", response_model=MeOut, summary="The signed-in user and their workspaces")
+def me(db: Db, principal: CurrentPrincipal, user: CurrentUser) -> MeOut:
+    workspaces = ws_repo.workspaces(db, principal.roles)
+    return MeOut(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        is_admin=user.is_admin,
+        via=principal.kind,
+        workspaces=[MembershipOut(workspace=w.slug, name=w.name, role=principal.roles[w.id].value)
+                    for w in workspaces],
+    )

@@ -1,0 +1,33 @@
+"""API shapes for the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AuditEntryOut(BaseModel):
+    """One change."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    summary: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditPage(BaseModel):
+    """A page of audit entries."""
+
+    items: list[AuditEntryOut]
+    total: int
+    page: int
+    per_page: int

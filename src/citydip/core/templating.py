@@ -1,0 +1,100 @@
+"""Jinja2 environment and the ``render()`` helper every page uses.
+
+Templates live in each domain's ``templates/`` folder (named ``<domain>/<page>.html``) and in
+``citydip/web/templates`` for the shell (base layout, errors). Everything shown goes through ``_()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from citydip.core.i18n import _, get_locale, ngettext
+from citydip.domains import DOMAIN_PACKAGES, nav_items
+
+
+def template_dirs() -> list[str]:
+    """The shell's templates first, then each domain's."""
+    dirs = [str(resources.files("citydip.web").joinpath("templates"))]
+    for package in DOMAIN_PACKAGES:
+        path = Path(str(resources.files(package))) / "templates"
+        if path.is_dir():
+            dirs.append(str(path))
+    return dirs
+
+
+def fmt_number(value: Any, digits: int = 0) -> str:
+    """A number with thousands separators; never 'nan' (missing values show as an en dash)."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(number):
+        return "–"
+    return f"{number:,.{digits}f}"
+
+
+def fmt_date(value: Any, style: str = "medium") -> str:
+    """A date or datetime for display (ISO-like, unambiguous across locales)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC") if style != "date" else value.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.strftime("%d %b %Y") if style == "long" else value.isoformat()
+    return str(value)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The shared Jinja environment."""
+    env = Environment(
+        loader=FileSystemLoader(template_dirs()),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(_=_, ngettext=ngettext, nav_items=nav_items, get_locale=get_locale)
+    env.filters.update(number=fmt_number, date=fmt_date)
+    return env
+
+
+def static_url(path: str) -> str:
+    """URL of a packaged static file."""
+    return "/static/" + path.lstrip("/")
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render a page with the shell's context (principal, workspace, CSRF token, flash messages)."""
+    from citydip.core.web import csrf_token, finish_anon_cookie
+
+    principal = getattr(request.state, "principal", None)
+    ctx: dict[str, Any] = {
+        "request": request,
+        "principal": principal,
+        "user": getattr(principal, "user", None),
+        "ctx": getattr(request.state, "workspace_ctx", None),
+        "csrf_token": csrf_token(request),
+        "static": static_url,
+        "flash": request.query_params.get("flash", ""),
+        "htmx": request.headers.get("hx-request") == "true",
+        "Markup": Markup,
+    }
+    ctx.update(context or {})
+    html = environment().get_template(template).render(ctx)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    finish_anon_cookie(request, response)
+    return response

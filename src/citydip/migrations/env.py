@@ -1,0 +1,51 @@
+"""Alembic environment: the URL comes from the Alembic config or from CityDip's settings."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from citydip.core.config import get_settings
+from citydip.core.database import Base, is_sqlite, make_engine
+from citydip.domains import load_models
+
+load_models()
+target_metadata = Base.metadata
+config = context.config
+
+
+def _url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    return url or get_settings().resolved_database_url()
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=is_sqlite(_url()),
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Run migrations on a live connection (shared with the caller when one is given)."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(_url(), pool=False)
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
+                      render_as_batch=is_sqlite(_url()))
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    run_migrations_online()

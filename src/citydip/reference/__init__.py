@@ -1,0 +1,1 @@
+"""Read-only reference data shared by all workspaces: countries, cities, the SDG framework."""

@@ -1,0 +1,1 @@
+"""Operating the installation: init, serve, demo, doctor, backup and restore."""

@@ -1,0 +1,64 @@
+"""``citydip demo``: create or reset the sample workspaces, clearly marked as sample data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from citydip.accounts import repository as accounts_repo
+from citydip.accounts import service as accounts
+from citydip.core.tenancy import Role
+from citydip.domains import rooms
+from citydip.workspaces import repository as ws_repo
+from citydip.workspaces import service as workspaces
+
+DEMO_EMAIL = "demo@citydip.example"
+DEMO_PASSWORD = "citydip-demo-2026"
+DEMO_WORKSPACES = (
+    ("los-angeles", "Los Angeles, US", "Los Angeles Mayor's Office of International Affairs (demo)"),
+    ("houston", "Houston, US", "Houston Office of Trade and International Affairs (demo)"),
+)
+DEMO_NETWORK = ("summit-demo", "Summit on City Diplomacy (demo)",
+                "Sample network of US city offices working together; sample data.")
+
+
+@dataclass
+class DemoInfo:
+    """What the demo command created."""
+
+    email: str
+    password: str
+    workspaces: list[str]
+
+
+def create_demo(session: Session) -> DemoInfo:
+    """Create the demo workspaces from scratch (an existing demo is deleted first)."""
+    for slug, _city, _name in DEMO_WORKSPACES:
+        existing = ws_repo.workspace_by_slug(session, slug)
+        if existing is not None:
+            session.delete(existing)
+    session.flush()
+    user = accounts_repo.user_by_email(session, DEMO_EMAIL)
+    if user is None:
+        user = accounts.create_user(session, DEMO_EMAIL, DEMO_PASSWORD, "Demo Officer")
+    else:
+        accounts.set_password(session, user, DEMO_PASSWORD)
+        user.is_active = True
+    network = ws_repo.network_by_slug(session, DEMO_NETWORK[0]) or workspaces.create_network(
+        session, DEMO_NETWORK[0], DEMO_NETWORK[1], DEMO_NETWORK[2])
+    created = []
+    for index, (slug, city, name) in enumerate(DEMO_WORKSPACES):
+        ws = workspaces.create_workspace(session, slug, name, city)
+        ws.is_demo = True
+        accounts.set_membership(session, user, ws.id, Role.owner if index == 0 else Role.editor)
+        workspaces.join_network(session, network, ws)
+        created.append(ws)
+    session.flush()
+    for package, module in rooms("demo"):
+        if package == "citydip.system":
+            continue
+        for ws in created:
+            module.seed(session, ws)
+    session.flush()
+    return DemoInfo(DEMO_EMAIL, DEMO_PASSWORD, [w.slug for w in created])

@@ -1,0 +1,42 @@
+"""Create or upgrade the database and load reference data."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from citydip.audit.recorder import Actor, install_audit, set_actor
+from citydip.core.database import make_sessionmaker, transaction
+from citydip.core.migrate import current_revision, upgrade
+from citydip.core.tenancy import Scope, install_tenancy, set_scope
+from citydip.domains import load_models
+from citydip.reference.loaders import LoadReport, Progress, load_reference_data
+
+
+@dataclass
+class InitReport:
+    """What ``citydip init`` did."""
+
+    revision_before: str | None
+    revision_after: str | None
+    reference: LoadReport
+    seconds: float
+
+
+def initialise(engine: Engine, progress: Progress | None = None) -> InitReport:
+    """Migrate the database to the newest schema and load or refresh reference data (idempotent)."""
+    started = time.perf_counter()
+    load_models()
+    install_tenancy()
+    install_audit()
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    factory = make_sessionmaker(engine)
+    with transaction(factory) as session:
+        set_scope(session, Scope.system_scope("init"))
+        set_actor(session, Actor("system:init"))
+        report = load_reference_data(session, progress) if progress else load_reference_data(session)
+    return InitReport(before, after, report, time.perf_counter() - started)

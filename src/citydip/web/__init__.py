@@ -1,0 +1,1 @@
+"""The web shell: application factory, base layout, error pages, static files."""

@@ -1,0 +1,112 @@
+"""Exception handlers: JSON errors for the API, friendly pages for people, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from citydip.core.errors import AppError, FieldProblem
+from citydip.core.i18n import _
+from citydip.core.web import json_or_form
+
+log = logging.getLogger("citydip.web")
+
+TITLES = {
+    400: "Bad request",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    422: "Please check the form",
+    429: "Too many attempts",
+    500: "Something went wrong",
+}
+
+
+def error_body(code: str, message: str, details: list[FieldProblem] | list[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON error envelope."""
+    items = [d.as_dict() if isinstance(d, FieldProblem) else d for d in details]
+    return {"error": {"code": code, "message": message, "details": items}}
+
+
+def _page(request: Request, status: int, message: str, details: list[FieldProblem]) -> Response:
+    from citydip.core.templating import render
+
+    try:
+        return render(
+            request,
+            "error.html",
+            {"status": status, "title": _(TITLES.get(status, "Error")), "message": message, "details": details},
+            status_code=status,
+        )
+    except Exception:  # rendering the error page must never fail into a trace
+        log.exception("error page failed to render")
+        return Response(f"{status} {message}", status_code=status, media_type="text/plain")
+
+
+def respond(request: Request, status: int, code: str, message: str, details: list[FieldProblem]) -> Response:
+    """An error response in the form the client wants."""
+    if json_or_form(request):
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}&reason={quote(message)}", status_code=303)
+    return _page(request, status, message, details)
+
+
+async def app_error(request: Request, exc: Exception) -> Response:
+    """Errors raised on purpose."""
+    assert isinstance(exc, AppError)
+    status = exc.status_code
+    # A 403 on a record would reveal that it exists; only workspace-level role checks use 403.
+    return respond(request, status, exc.code, exc.message, exc.details)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """Request validation by FastAPI (bad JSON, wrong types, missing fields)."""
+    assert isinstance(exc, RequestValidationError)
+    problems: list[FieldProblem] = []
+    malformed = False
+    for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            malformed = True
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+        problems.append(FieldProblem(".".join(loc) or "body", str(err.get("msg", "invalid"))))
+    if malformed:
+        return respond(request, 400, "malformed_json", _("The request body is not valid JSON."), problems)
+    return respond(request, 422, "validation_failed", _("Some fields are not valid."), problems)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's HTTP errors (unknown path, wrong method)."""
+    assert isinstance(exc, StarletteHTTPException)
+    messages = {404: _("There is nothing at this address."), 405: _("This address does not accept that method.")}
+    message = messages.get(exc.status_code) or str(exc.detail)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return respond(request, exc.status_code, code, message, [])
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """Anything else: logged with a reference, shown without internals."""
+    reference = secrets.token_hex(4)
+    log.error("unhandled error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
+    message = _("Something went wrong on our side. Nothing was changed. Reference: {ref}.", ref=reference)
+    return respond(request, 500, "internal_error", message, [])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register every handler on the app."""
+    app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)

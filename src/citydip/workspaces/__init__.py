@@ -1,0 +1,8 @@
+"""Workspaces (one city's office) and networks of workspaces."""
+
+from citydip.domains import NavItem
+
+NAV = [
+    NavItem("Dashboard", "/w/{ws}/", order=0),
+    NavItem("Members", "/w/{ws}/members", order=900),
+]
