@@ -1,8 +1,8 @@
 """Cross-language keyword expansion: map query words to index words that mean the same in other languages.
 
-The static embedding space is shared by the 16 languages of its teacher, so the nearest index words to a German
-query word ("Wärmepumpen") include the English and Italian words for it ("pumps", "heat", "pompa"). Adding
-those as a second keyword query lets BM25 find documents written in another language than the query.
+The static embedding space is shared by the 16 languages of its teacher, so the nearest index words to a
+German query word ("Wärmepumpen") include the English and Italian words for it ("pumps", "heat", "pompa").
+Adding those as a second keyword query lets BM25 find documents written in another language than the query.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class CrossLingualExpander:
         return len(self._words)
 
     def add_words(self, words: list[str]) -> int:
-        """Add index vocabulary words (letters only, 3+ characters, no stopwords); return how many were new."""
+        """Add index vocabulary words (letters only, 3+ chars, no stopwords); return how many were new."""
         new = [w for w in dict.fromkeys(words) if w not in self._known and w not in ALL_STOPWORDS
                and _LETTERS.match(w)]
         if not new:

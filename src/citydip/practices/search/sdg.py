@@ -1,8 +1,8 @@
 """SDG suggestions for a practice: the three most likely goals with a confidence, from a shipped linear model.
 
-The model (``data/sdg_model.npz``, built by ``scripts/build_sdg_model.py``) is one logistic regression per goal
-over the static multilingual embedding of the practice text, so suggestions work for texts in any language the
-embedding knows. Held-out accuracy is in ``data/sdg_model_metrics.json`` and docs/search.md.
+The model (``data/sdg_model.npz``, built by ``scripts/build_sdg_model.py``) is one logistic regression per
+goal over the static multilingual embedding of the practice text, so suggestions work for texts
+in any language the embedding knows. Held-out accuracy is in ``data/sdg_model_metrics.json`` and docs/search.md.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ class SdgSuggester:
                  embedder: StaticEmbedder) -> None:
         """Wrap trained weights (17 x dim) and biases (17,)."""
         if weights.shape != (len(GOALS), embedder.dim) or biases.shape != (len(GOALS),):
-            raise ValueError(f"SDG model shape {weights.shape}/{biases.shape} does not fit a {embedder.dim}-dim "
-                             "embedder with 17 goals")
+            raise ValueError(f"SDG model shape {weights.shape}/{biases.shape} does not fit a "
+                             f"{embedder.dim}-dim embedder with 17 goals")
         self._w = weights.astype(np.float32)
         self._b = biases.astype(np.float32)
         self._embedder = embedder

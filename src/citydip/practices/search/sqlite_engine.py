@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from citydip.practices.search.expansion import CrossLingualExpander
 from citydip.practices.search.fusion import rrf
 from citydip.practices.search.text import (
     clean_query,
+    fold,
     fts5_match,
     keywords,
     mark_terms,
@@ -25,7 +27,11 @@ from citydip.practices.search.text import (
 from citydip.practices.search.types import PracticeDocument, SearchFilters, SearchHit
 
 DENSE_BODY_CHARS = 1500
-SNIPPET_TOKENS = 28
+COMMON_TERM_SHARE = 0.1
+COMMON_TERM_MIN_DOCS = 2000
+SNIPPET_MAX_SENTENCES = 60
+SNIPPET_DENSE_SENTENCES = 12
+WORD_RE = re.compile(r"\w+")
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS practice_search_docs (id INTEGER PRIMARY KEY, external_id TEXT NOT NULL, "
@@ -85,6 +91,8 @@ class SqliteSearchEngine:
         self.expand = expand
         self._expander = CrossLingualExpander(self._embedder)
         self._vocab_generation: int | None = None
+        self._n_docs: int | None = None
+        self._n_docs_generation: int | None = None
         self._lock = threading.RLock()
         self._dense = DenseMatrix(self._embedder.dim)
         self._generation: int | None = None
@@ -173,11 +181,32 @@ class SqliteSearchEngine:
         self._generation = gen
 
     # ----- reading -----
+    def _prune(self, terms: list[str]) -> list[str]:
+        """Drop terms found in a large share of documents (they cost most and weigh least in BM25).
+
+        The two rarest terms present in the index are always kept.
+        """
+        if len(terms) <= 2:
+            return terms
+        if self._n_docs is None or self._n_docs_generation != self._generation:
+            self._n_docs = self.count()
+            self._n_docs_generation = self._generation
+        limit = max(COMMON_TERM_SHARE * self._n_docs, COMMON_TERM_MIN_DOCS)
+        dfs = []
+        for t in terms:
+            row = self._conn.execute("SELECT doc FROM practice_search_vocab WHERE term = ?",
+                                     (fold(t),)).fetchone()
+            dfs.append(int(row[0]) if row else 0)
+        rarest = {t for t, _ in sorted(((t, d) for t, d in zip(terms, dfs, strict=True) if d > 0),
+                                       key=lambda td: td[1])[:2]}
+        return [t for t, d in zip(terms, dfs, strict=True) if t in rarest or 0 < d <= limit]
+
     def _keyword(self, terms: list[str], subq: tuple[str, list[object]] | None, k: int,
                  exclude: int | None = None) -> list[int]:
+        terms = self._prune(terms)
         if not terms:
             return []
-        sql = ("SELECT rowid FROM practice_search_fts WHERE practice_search_fts MATCH ?")
+        sql = "SELECT rowid FROM practice_search_fts WHERE practice_search_fts MATCH ?"
         params: list[object] = [fts5_match(terms)]
         if subq is not None:
             sql += f" AND rowid IN ({subq[0]})"
@@ -235,14 +264,14 @@ class SqliteSearchEngine:
                                      (doc_id,)).fetchone()
             if row is None:
                 return []
-            terms = keywords(f"{row[0]} {row[0]} {row[1][:300]}", limit=12)
             subq = filter_subquery(filters)
             k = max(self.candidates, limit)
-            kw = self._keyword(terms, subq, k, exclude=doc_id)
             vec = self._dense.vector(doc_id)
-            allowed = self._allowed(subq)
-            dense = [] if vec is None else [i for i, _ in self._dense.top(vec, k, allowed, doc_id)]
-            return self._hits(kw, [], dense, [], vec, limit)
+            if vec is not None:  # neighbours in meaning, in any language
+                dense = [i for i, _ in self._dense.top(vec, k, self._allowed(subq), doc_id)]
+                return self._hits([], [], dense, [], vec, limit)
+            terms = keywords(f"{row[0]} {row[1][:300]}", limit=12)
+            return self._hits(self._keyword(terms, subq, k, exclude=doc_id), [], [], terms, None, limit)
 
     def _hits(self, kw: list[int], xl: list[int], dense: list[int], terms: list[str],
               qvec: np.ndarray | None, limit: int) -> list[SearchHit]:
@@ -268,34 +297,27 @@ class SqliteSearchEngine:
 
     def _snippets(self, ids: list[int], matched: set[int], terms: list[str],
                   qvec: np.ndarray | None) -> dict[int, str]:
-        """FTS5 snippet for keyword matches; for meaning-only matches the sentence closest to the query."""
+        """A highlighted sentence per hit: the one with most query words, else the one closest in meaning."""
         out: dict[int, str] = {}
-        kw_ids = [i for i in ids if i in matched]
-        if kw_ids and terms:
-            marks = ",".join("?" * len(kw_ids))
-            sql = ("SELECT rowid, snippet(practice_search_fts, 1, char(2), char(3), ' … ', ?) "  # noqa: S608
-                   f"FROM practice_search_fts WHERE practice_search_fts MATCH ? AND rowid IN ({marks})")
-            try:
-                for rid, snip in self._conn.execute(sql, [SNIPPET_TOKENS, fts5_match(terms), *kw_ids]):
-                    if snip and "\x02" in snip:
-                        out[rid] = snip
-            except sqlite3.OperationalError:
-                pass
-        rest = [i for i in ids if i not in out]
-        if rest:
-            marks = ",".join("?" * len(rest))
-            for rid, body in self._conn.execute(
-                    f"SELECT rowid, body FROM practice_search_fts WHERE rowid IN ({marks})", rest):  # noqa: S608
-                out[rid] = mark_terms(self._best_sentence(body or "", qvec), terms)
+        marks = ",".join("?" * len(ids))
+        wanted = {fold(t) for t in terms}
+        for rid, body in self._conn.execute(
+                f"SELECT rowid, body FROM practice_search_fts WHERE rowid IN ({marks})", ids):  # noqa: S608
+            parts = sentences(body or "")[:SNIPPET_MAX_SENTENCES]
+            best = self._best_sentence(parts, wanted if rid in matched else set(), qvec)
+            out[rid] = mark_terms(best, terms)
         return out
 
-    def _best_sentence(self, body: str, qvec: np.ndarray | None) -> str:
-        parts = sentences(body)[:40]
+    def _best_sentence(self, parts: list[str], wanted: set[str], qvec: np.ndarray | None) -> str:
         if not parts:
             return ""
+        if wanted:
+            counts = [len({fold(w) for w in WORD_RE.findall(p)} & wanted) for p in parts]
+            if max(counts) > 0:
+                return parts[counts.index(max(counts))]
         if qvec is None or len(parts) == 1:
             return parts[0]
-        mat, ok = self._embedder.embed_many(parts)
+        mat, ok = self._embedder.embed_many(parts[:SNIPPET_DENSE_SENTENCES])
         scores = np.where(ok, mat @ qvec, -np.inf)
         return parts[int(np.argmax(scores))]
 
