@@ -246,7 +246,10 @@ def read_data_csv(
             or "\x00 " in joined
             or joined[0] == " "
             or joined[-1] == " "
-            or (_RARE_SPACE.search(joined) if not joined.isascii() or "\t" in joined else None)
+            or (
+                (not joined.isascii() or "\t" in joined or "\n" in joined or "\r" in joined)
+                and _RARE_SPACE.search(joined)
+            )
         ):
             for i, cell in enumerate(row):
                 if cell and (cell[0].isspace() or cell[-1].isspace()) and i != vi:
