@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "search_eval"))
 
-from corpus import load_documents, read_queries  # noqa: E402
+from corpus import load_documents, read_queries
 
-from citydip.practices.search import PracticeDocument, SqliteSearchEngine, load_embedder  # noqa: E402
+from citydip.practices.search import PracticeDocument, SqliteSearchEngine, load_embedder
 
 SEED = 7
 

@@ -1,9 +1,9 @@
 """Train the SDG suggestion model shipped with citydip (build time only; needs numpy + scikit-learn).
 
 Features: the practice text embedded by citydip's static multilingual model (256 dims). Model: one logistic
-regression per goal (one-vs-rest), trained on the UNDP SDG Commons urban solutions that carry SDG
-labels in ../shared/data/practices/corpus.jsonl. Metrics are measured on a held-out 20 % split (seeded), then the
-model is refitted on all labelled records and written as a small .npz (17 x 256 weights + biases).
+regression per goal (one-vs-rest), trained on the UNDP SDG Commons urban solutions that carry
+SDG labels in ../shared/data/practices/corpus.jsonl. Metrics are measured on a held-out 20 % split
+(seeded), then the model is refitted on all labelled records and written as a small .npz (17 x 256 weights + biases).
 
     PYTHONPATH=src /tmp/buildvenv/bin/python scripts/build_sdg_model.py \
         --corpus ../shared/data/practices/corpus.jsonl --out src/citydip/practices/search/data
@@ -69,7 +69,7 @@ def metrics(p: np.ndarray, y: np.ndarray) -> dict[str, float]:
     rel3_no11 = np.take_along_axis(y_no11, top3_no11, axis=1)
     has_other = y_no11.sum(axis=1) > 0
     return {
-        "records": int(len(y)),
+        "records": len(y),
         "top1_accuracy": round(float(hit1.mean()), 4),
         "precision_at_3": round(float(rel3.sum(axis=1).mean() / 3), 4),
         "recall_at_3": round(float((rel3.sum(axis=1) / np.minimum(n_true, 3)).mean()), 4),
@@ -94,7 +94,8 @@ def main() -> None:
     order = rng.permutation(len(y))
     cut = int(len(y) * 0.8)
     tr, te = order[:cut], order[cut:]
-    report: dict[str, object] = {"labelled_records": int(len(y)), "split_seed": SEED, "held_out": int(len(te))}
+    report: dict[str, object] = {"labelled_records": len(y), "split_seed": SEED,
+                                 "held_out": len(te)}
     # prior baseline: always suggest the three most frequent goals of the training part
     prior = np.tile(y[tr].mean(axis=0), (len(te), 1))
     report["baseline_most_frequent_goals"] = metrics(prior, y[te])

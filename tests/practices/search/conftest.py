@@ -1,30 +1,14 @@
-"""Shared fixtures for the practice search tests: a small multilingual corpus written for these tests."""
+"""Fixtures for the practice search tests."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from citydip.practices.search import PracticeDocument, SqliteSearchEngine
-
-REPO = Path(__file__).resolve().parents[3]
-FIXTURE = REPO / "tests" / "fixtures" / "practices" / "search_fixture.jsonl"
-SHARED = REPO.parent / "shared" / "data" / "practices" / "corpus.jsonl"
-
-
-def fixture_documents() -> list[PracticeDocument]:
-    """Read the fixture corpus as PracticeDocuments (ids 1..n in file order)."""
-    docs = []
-    for i, line in enumerate(FIXTURE.read_text(encoding="utf-8").splitlines(), start=1):
-        r = json.loads(line)
-        docs.append(PracticeDocument(
-            id=i, external_id=r["id"], title=r["title"], fields={"summary": r["text"]}, language=r["lang"],
-            city=r["city"], country=r["country"], sdgs=r["sdgs"], visibility=r["visibility"],
-            workspace=r["workspace"]))
-    return docs
+from practices.search.practice_search_helpers import fixture_documents
 
 
 @pytest.fixture
@@ -40,8 +24,3 @@ def engine(tmp_path: Path, docs: list[PracticeDocument]) -> Iterator[SqliteSearc
     eng.index_many(docs)
     yield eng
     eng.close()
-
-
-def ext_ids(hits: list) -> list[str]:  # type: ignore[type-arg]
-    """External ids of hits, best first."""
-    return [h.external_id for h in hits]

@@ -8,8 +8,9 @@ from citydip.practices.search import SqliteSearchEngine
 
 MODES = ("hybrid", "keyword", "dense")
 NASTY = [
-    "", "   ", "\n\t", '"', '""', "'", "*", "^", "(", ")", "()", "(((", "NEAR", "NEAR(", "NEAR(cycle lanes, 5)",
-    "cycle NEAR/3 lanes", "AND", "OR", "NOT", "cycle AND", "OR lanes", "-", "title:cycle", "body : x", "^cycle",
+    "", "   ", "\n\t", '"', '""', "'", "*", "^", "(", ")", "()", "(((", "NEAR", "NEAR(",
+    "NEAR(cycle lanes, 5)", "cycle NEAR/3 lanes", "AND", "OR", "NOT", "cycle AND", "OR lanes", "-",
+    "title:cycle", "body : x", "^cycle",
     "cycl*", "* OR *", '"unterminated', "{col1 col2}: x", "+", "\x00\x01", "💥🚲", "ሰላም ዓለም", "ꦲꦏ꧀ꦱꦫ",
     "SELECT * FROM practice_search_docs; --", "a" * 500, "trees " * 3000,
 ]

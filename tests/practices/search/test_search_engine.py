@@ -1,4 +1,4 @@
-"""The SQLite practice search engine on the fixture corpus: indexing, filters, snippets, edits, more-like-this."""
+"""SQLite practice search on the fixture corpus: indexing, filters, snippets, edits, more-like-this."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import ext_ids
-
 from citydip.practices.search import AccessRule, PracticeDocument, SearchFilters, SqliteSearchEngine
+from practices.search.practice_search_helpers import ext_ids
 
 
 def test_index_counts_and_keyword_hit(engine: SqliteSearchEngine) -> None:
@@ -30,7 +29,8 @@ def test_hybrid_hits_carry_scores_ranks_and_marked_snippets(engine: SqliteSearch
 
 def test_snippet_html_is_escaped(tmp_path: Path) -> None:
     eng = SqliteSearchEngine(tmp_path / "s.db")
-    eng.add(PracticeDocument(id=1, external_id="x", title="Bike <script>", fields={"s": "bike lanes <b>& more"}))
+    eng.add(PracticeDocument(id=1, external_id="x", title="Bike <script>",
+                             fields={"s": "bike lanes <b>& more"}))
     hit = eng.search("bike", limit=1)[0]
     assert "<script>" not in hit.snippet_html and "&lt;b&gt;" in hit.snippet_html
 
@@ -57,7 +57,8 @@ def test_access_rule_hides_other_workspaces_private_practices(engine: SqliteSear
     assert "fx-de-heatpump" not in ext_ids(engine.search("Wärmepumpen", outsider, limit=20))
     owner = SearchFilters(access=AccessRule(own_workspace="munich"))
     assert "fx-de-heatpump" in ext_ids(engine.search("Wärmepumpen", owner, limit=20))
-    public_only = SearchFilters(access=AccessRule(own_workspace="leeds", other_visibilities=frozenset({"public"})))
+    public_only = SearchFilters(access=AccessRule(own_workspace="leeds",
+                                                  other_visibilities=frozenset({"public"})))
     found = ext_ids(engine.search("piste ciclabili", public_only, limit=20))
     assert "fx-it-cycle" not in found and "fx-en-cycle" in found
 

@@ -1,8 +1,8 @@
 """SDG suggestions for a practice: the three most likely goals with a confidence, from a shipped linear model.
 
 The model (``data/sdg_model.npz``, built by ``scripts/build_sdg_model.py``) is one logistic regression per
-goal over the static multilingual embedding of the practice text, so suggestions work for texts
-in any language the embedding knows. Held-out accuracy is in ``data/sdg_model_metrics.json`` and docs/search.md.
+goal over the static multilingual embedding of the practice text, so suggestions work for texts in any
+language the embedding knows. Held-out accuracy: ``data/sdg_model_metrics.json`` and docs/search.md.
 """
 
 from __future__ import annotations
