@@ -1,9 +1,10 @@
 """Train the SDG suggestion model shipped with citydip (build time only; needs numpy + scikit-learn).
 
-Features: the practice text embedded by citydip's static multilingual model (256 dims). Model: one logistic
-regression per goal (one-vs-rest), trained on the UNDP SDG Commons urban solutions that carry
+Features: the practice text embedded by citydip's static multilingual model (256 dims). Model: one
+logistic regression per goal (one-vs-rest), trained on the UNDP SDG Commons urban solutions that carry
 SDG labels in ../shared/data/practices/corpus.jsonl. Metrics are measured on a held-out 20 % split
-(seeded), then the model is refitted on all labelled records and written as a small .npz (17 x 256 weights + biases).
+(seeded), then the model is refitted on all labelled records and written as a small .npz (17 x 256
+weights + biases).
 
     PYTHONPATH=src /tmp/buildvenv/bin/python scripts/build_sdg_model.py \
         --corpus ../shared/data/practices/corpus.jsonl --out src/citydip/practices/search/data
