@@ -62,7 +62,7 @@ class CheckReport:
     def by_code(self) -> list[tuple[str, str, int]]:
         """(severity, code, count), most severe first."""
         counts = Counter((p.severity, p.code) for p in self.problems)
-        rank = {s: i for i, s in enumerate(SEVERITIES)}
+        rank: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
         return sorted(((s, c, n) for (s, c), n in counts.items()), key=lambda x: (rank[x[0]], -x[2], x[1]))
 
     def as_dict(self) -> dict[str, Any]:
@@ -81,4 +81,6 @@ class CheckReport:
 def check_repository(path: str | Path, config_file: str | Path | None = None) -> CheckReport:
     """Read and validate a repository (folder or zip); return a report listing every problem."""
     repo = read_repository(path, config_file=config_file)
-    return CheckReport(root=repo.root, results=repo.results, repository_problems=repo.problems, repository=repo)
+    return CheckReport(
+        root=repo.root, results=repo.results, repository_problems=repo.problems, repository=repo
+    )
