@@ -40,7 +40,9 @@ def user_add(
             if workspace:
                 ws = workspaces.require_workspace(session, workspace)
                 service.set_membership(session, user, ws.id, service.parse_role(role))
-        console.print(f"User [bold]{email}[/] created" + (f" ({role} of {workspace})" if workspace else "") + ".")
+        console.print(
+            f"User [bold]{email}[/] created" + (f" ({role} of {workspace})" if workspace else "") + "."
+        )
 
     run(act)
 
@@ -56,8 +58,10 @@ def user_list() -> None:
         table = Table("email", "name", "active", "admin", "workspaces")
         names = {w.id: w.slug for w in ws_repo.workspaces(session)}
         for u in repo.all_users(session):
-            roles = ", ".join(f"{names.get(m.workspace_id, m.workspace_id)}:{m.role}"
-                              for m in repo.memberships_of(session, u.id))
+            roles = ", ".join(
+                f"{names.get(m.workspace_id, m.workspace_id)}:{m.role}"
+                for m in repo.memberships_of(session, u.id)
+            )
             table.add_row(u.email, u.name, "yes" if u.is_active else "no", "yes" if u.is_admin else "", roles)
     console.print(table)
 
@@ -110,8 +114,9 @@ def token_create(
         with cli_session() as session:
             u = service.require_user(session, user)
             ws = workspaces.require_workspace(session, workspace)
-            token, row = service.create_api_token(session, u, ws.id, service.parse_role(role), name,
-                                                  expires_days=expires_days)
+            token, row = service.create_api_token(
+                session, u, ws.id, service.parse_role(role), name, expires_days=expires_days
+            )
             token_id = row.id
         console.print(f"Token {token_id} created. Copy it now, it will not be shown again:")
         typer.echo(token)
@@ -119,7 +124,9 @@ def token_create(
     run(act)
 
 
-def token_list(user: Annotated[str | None, typer.Option("--user", help="Only this user's tokens")] = None) -> None:
+def token_list(
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's tokens")] = None,
+) -> None:
     """List API tokens (never their secrets).
 
     Example: citydip token list --user ana@lacity.org
@@ -135,11 +142,21 @@ def token_list(user: Annotated[str | None, typer.Option("--user", help="Only thi
             table = Table("id", "name", "prefix", "user", "workspace", "role", "status", "last used")
             now = utcnow()
             for t in repo.tokens(session, uid):
-                status = "revoked" if t.revoked_at else ("expired" if t.expires_at and t.expires_at <= now
-                                                         else "active")
-                table.add_row(str(t.id), t.name, t.prefix + "…", emails.get(t.user_id, "?"),
-                              names.get(t.workspace_id, "?"), t.role, status,
-                              t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "")
+                status = (
+                    "revoked"
+                    if t.revoked_at
+                    else ("expired" if t.expires_at and t.expires_at <= now else "active")
+                )
+                table.add_row(
+                    str(t.id),
+                    t.name,
+                    t.prefix + "…",
+                    emails.get(t.user_id, "?"),
+                    names.get(t.workspace_id, "?"),
+                    t.role,
+                    status,
+                    t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "",
+                )
         console.print(table)
 
     run(act)

@@ -24,11 +24,18 @@ from citydip.accounts.security import (
 )
 from citydip.core.config import Settings
 from citydip.core.database import transaction, utcnow
-from citydip.core.errors import Conflict, FieldProblem, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+from citydip.core.errors import (
+    Conflict,
+    FieldProblem,
+    NotAuthenticated,
+    NotFound,
+    TooManyRequests,
+    ValidationFailed,
+)
 from citydip.core.tenancy import Role
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-TOKEN_PREFIX = "cdp_"
+TOKEN_PREFIX = "cdp_"  # noqa: S105 (a visible prefix, not a secret)
 # A fixed hash so that unknown accounts take as long to reject as known ones.
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")
 
@@ -48,7 +55,9 @@ def parse_role(value: str) -> Role:
         ) from None
 
 
-def create_user(session: Session, email: str, password: str, name: str = "", *, is_admin: bool = False) -> User:
+def create_user(
+    session: Session, email: str, password: str, name: str = "", *, is_admin: bool = False
+) -> User:
     """Create a user with an argon2id password hash."""
     email = normalise_email(email)
     problems = []
@@ -60,7 +69,9 @@ def create_user(session: Session, email: str, password: str, name: str = "", *, 
     if problems:
         raise ValidationFailed("The user could not be created.", problems)
     if repo.user_by_email(session, email):
-        raise Conflict("A user with this email already exists.", [FieldProblem("email", "already registered")])
+        raise Conflict(
+            "A user with this email already exists.", [FieldProblem("email", "already registered")]
+        )
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin)
     session.add(user)
     session.flush()
@@ -88,11 +99,14 @@ def set_password(session: Session, user: User, password: str, *, keep_session_id
     session.flush()
 
 
-def change_password(session: Session, user: User, current: str, new: str, *, keep_session_id: int | None) -> None:
+def change_password(
+    session: Session, user: User, current: str, new: str, *, keep_session_id: int | None
+) -> None:
     """Change one's own password after checking the current one."""
     if not verify_password(user.password_hash, current):
         raise ValidationFailed(
-            "The password was not changed.", [FieldProblem("current_password", "The current password is wrong.")]
+            "The password was not changed.",
+            [FieldProblem("current_password", "The current password is wrong.")],
         )
     set_password(session, user, new, keep_session_id=keep_session_id)
 
@@ -157,7 +171,9 @@ def prune_login_attempts(session: Session, older_than: timedelta) -> None:
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - older_than))
 
 
-def start_session(session: Session, user: User, *, ip: str, user_agent: str, days: int) -> tuple[str, UserSession]:
+def start_session(
+    session: Session, user: User, *, ip: str, user_agent: str, days: int
+) -> tuple[str, UserSession]:
     """Create a sign-in session; returns the cookie value (shown once) and the row."""
     token = new_token()
     row = UserSession(
@@ -204,7 +220,8 @@ def create_api_token(
     member = repo.membership(session, user.id, workspace_id)
     if member is None:
         raise ValidationFailed(
-            "The token was not created.", [FieldProblem("workspace", "the user is not a member of this workspace")]
+            "The token was not created.",
+            [FieldProblem("workspace", "the user is not a member of this workspace")],
         )
     if _rank(role) > _rank(Role(member.role)):
         raise ValidationFailed(

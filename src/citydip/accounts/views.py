@@ -60,14 +60,23 @@ def login_submit(
     try:
         user = service.authenticate(db, email, password, ip, service.Throttle.from_settings(settings))
     except TooManyRequests as exc:
-        return render(request, "accounts/login.html", {"next": safe_next(next), "message": exc.message,
-                                                         "email": email}, status_code=429)
+        return render(
+            request,
+            "accounts/login.html",
+            {"next": safe_next(next), "message": exc.message, "email": email},
+            status_code=429,
+        )
     except NotAuthenticated as exc:
         service.record_login_failure(request.app.state.sessionmaker, email, ip)
-        return render(request, "accounts/login.html", {"next": safe_next(next), "message": exc.message,
-                                                         "email": email}, status_code=401)
-    token, _row = service.start_session(db, user, ip=ip, user_agent=request.headers.get("user-agent", ""),
-                                        days=settings.session_days)
+        return render(
+            request,
+            "accounts/login.html",
+            {"next": safe_next(next), "message": exc.message, "email": email},
+            status_code=401,
+        )
+    token, _row = service.start_session(
+        db, user, ip=ip, user_agent=request.headers.get("user-agent", ""), days=settings.session_days
+    )
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(response, request, SESSION_COOKIE, token, max_age=settings.session_days * 86400)
     return response
@@ -148,7 +157,9 @@ def create_token(
         if ws is None or ws.id not in principal.roles:
             raise NotFound(_("Choose one of your workspaces."))
         days = int(expires_days) if expires_days.strip().isdigit() else None
-        token, _row = service.create_api_token(db, user, ws.id, service.parse_role(role), name, expires_days=days)
+        token, _row = service.create_api_token(
+            db, user, ws.id, service.parse_role(role), name, expires_days=days
+        )
     except AppError as exc:
         ctx["errors"] = {p.field: p.message for p in exc.details} or {"workspace": exc.message}
         return render(request, "accounts/account.html", ctx, status_code=422)
@@ -175,6 +186,7 @@ def me(db: Db, principal: CurrentPrincipal, user: CurrentUser) -> MeOut:
         name=user.name,
         is_admin=user.is_admin,
         via=principal.kind,
-        workspaces=[MembershipOut(workspace=w.slug, name=w.name, role=principal.roles[w.id].value)
-                    for w in workspaces],
+        workspaces=[
+            MembershipOut(workspace=w.slug, name=w.name, role=principal.roles[w.id].value) for w in workspaces
+        ],
     )

@@ -99,8 +99,9 @@ def _snapshot(obj: Any, *, old: bool) -> dict[str, Any]:
 
 
 def _entity_id(obj: Any) -> str:
-    ident = inspect(obj).identity
-    if ident is None:
+    state = inspect(obj)
+    ident = state.mapper.primary_key_from_instance(obj)
+    if not ident or all(v is None for v in ident):
         return ""
     parts = [str(v) for v in ident]
     # Tenant keys are (workspace_id, id); the id alone names the record.

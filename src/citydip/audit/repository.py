@@ -18,15 +18,21 @@ def _from(stmt: Select[Any], value: dt.date) -> Select[Any]:
 
 
 def _to(stmt: Select[Any], value: dt.date) -> Select[Any]:
-    return stmt.where(AuditEntry.at < dt.datetime.combine(value + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC))
+    return stmt.where(
+        AuditEntry.at < dt.datetime.combine(value + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    )
 
 
 AUDIT_LIST = ListSpec(
     filters=[
         Filter("entity", "Record type", AuditEntry.entity),
         Filter("entity_id", "Record id", AuditEntry.entity_id),
-        Filter("action", "Action", AuditEntry.action, choices=[("create", "create"), ("update", "update"),
-                                                              ("delete", "delete"), ("import", "import")]),
+        Filter(
+            "action",
+            "Action",
+            AuditEntry.action,
+            choices=[("create", "create"), ("update", "update"), ("delete", "delete"), ("import", "import")],
+        ),
         Filter("actor", "Who", AuditEntry.actor, op="contains"),
         Filter("from", "From", type="date", apply=_from),
         Filter("to", "To", type="date", apply=_to),
@@ -38,7 +44,7 @@ AUDIT_LIST = ListSpec(
 )
 
 
-def entries_of_workspace(workspace_id: int) -> Select[tuple[AuditEntry]]:
+def entries_of_workspace(workspace_id: int) -> Select[Any]:
     """The base query of one workspace's audit log."""
     return select(AuditEntry).where(AuditEntry.workspace_id == workspace_id)
 

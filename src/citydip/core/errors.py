@@ -107,7 +107,9 @@ class PayloadTooLarge(AppError):
 class CsrfFailed(AppError):
     """A form or unsafe request arrived without a valid CSRF token."""
 
-    def __init__(self, message: str = "The form expired or was not sent from CityDip. Reload and try again.") -> None:
+    def __init__(
+        self, message: str = "The form expired or was not sent from CityDip. Reload and try again."
+    ) -> None:
         super().__init__(message, status_code=403, code="csrf_failed")
 
 

@@ -80,8 +80,14 @@ class ListParams:
         from urllib.parse import urlencode
 
         items: list[tuple[str, str]] = []
-        values: dict[str, Any] = {**self.filters, "q": self.q, "sort": self.sort, "page": self.page,
-                                  "per_page": self.per_page, **overrides}
+        values: dict[str, Any] = {
+            **self.filters,
+            "q": self.q,
+            "sort": self.sort,
+            "page": self.page,
+            "per_page": self.per_page,
+            **overrides,
+        }
         for key, value in values.items():
             if value in (None, "", []):
                 continue
@@ -153,18 +159,23 @@ class ListSpec:
             parsed[flt.name] = values if (flt.multiple or flt.op == "in") else values[-1]
         sort = (values_of("sort") or [self.default_sort])[-1]
         if sort and sort.lstrip("-") not in self.sorts:
-            problems.append(FieldProblem("sort", f"cannot sort by '{sort}'; use one of {', '.join(self.sorts)}"))
+            problems.append(
+                FieldProblem("sort", f"cannot sort by '{sort}'; use one of {', '.join(self.sorts)}")
+            )
             sort = self.default_sort
         page = self._int(values_of("page"), 1, "page", problems, low=1, high=1_000_000)
-        per_page = self._int(values_of("per_page"), self.per_page, "per_page", problems, low=1,
-                             high=self.max_per_page)
+        per_page = self._int(
+            values_of("per_page"), self.per_page, "per_page", problems, low=1, high=self.max_per_page
+        )
         q = (values_of("q") or [""])[-1].strip()[:500]
         if problems:
             raise ValidationFailed("Some list parameters are not valid.", problems)
         return ListParams(parsed, sort, page, per_page, q)
 
     @staticmethod
-    def _int(raw: list[str], default: int, name: str, problems: list[FieldProblem], low: int, high: int) -> int:
+    def _int(
+        raw: list[str], default: int, name: str, problems: list[FieldProblem], low: int, high: int
+    ) -> int:
         if not raw:
             return default
         try:
@@ -214,20 +225,34 @@ class ListSpec:
     def dependency(self) -> Callable[..., ListParams]:
         """A FastAPI dependency that parses these parameters and documents them in OpenAPI."""
         spec = self
-        parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
-        pytypes: dict[str, Any] = {"str": str, "int": int, "float": float, "date": dt.date, "bool": bool,
-                                   "uuid": uuid.UUID}
+        parameters = [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+        ]
+        pytypes: dict[str, Any] = {
+            "str": str,
+            "int": int,
+            "float": float,
+            "date": dt.date,
+            "bool": bool,
+            "uuid": uuid.UUID,
+        }
         common = [
             ("q", str, Query(None, description="Free-text search")),
-            ("sort", str, Query(None, description=f"One of {', '.join(self.sorts)}; prefix - for descending")),
+            (
+                "sort",
+                str,
+                Query(None, description=f"One of {', '.join(self.sorts)}; prefix - for descending"),
+            ),
             ("page", int, Query(None, ge=1, description="Page number, from 1")),
             ("per_page", int, Query(None, ge=1, le=self.max_per_page, description="Items per page")),
         ]
         for name, typ, default in common:
             parameters.append(
-                inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=typ | None)
+                inspect.Parameter(
+                    name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=typ | None
+                )
             )
-        for flt in self.filters:
+        for index, flt in enumerate(self.filters):
             typ = pytypes[flt.type]
             annotation: Any = list[typ] | None if (flt.multiple or flt.op == "in") else typ | None  # type: ignore[valid-type]
             desc = flt.help or flt.label
@@ -235,7 +260,9 @@ class ListSpec:
                 desc += " (" + ", ".join(c for c, _ in flt.choices) + ")"
             parameters.append(
                 inspect.Parameter(
-                    flt.name, inspect.Parameter.KEYWORD_ONLY, default=Query(None, description=desc),
+                    f"filter_{index}",
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=Query(None, alias=flt.name, description=desc),
                     annotation=annotation,
                 )
             )
@@ -253,5 +280,5 @@ def paginate(session: Session, stmt: Select[Any], spec: ListSpec, params: ListPa
     total = int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
     offset = (params.page - 1) * params.per_page
     rows = session.execute(stmt.limit(params.per_page).offset(offset)).unique()
-    items = list(rows.scalars().all()) if len(stmt.selected_columns) == 1 else list(rows.all())
+    items = list(rows.scalars().all()) if len(stmt.column_descriptions) == 1 else list(rows.all())
     return Page(items, total, params.page, params.per_page, params)

@@ -76,8 +76,13 @@ def static_url(path: str) -> str:
     return "/static/" + path.lstrip("/")
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200,
-           headers: dict[str, str] | None = None) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     """Render a page with the shell's context (principal, workspace, CSRF token, flash messages)."""
     from citydip.core.web import csrf_token, finish_anon_cookie
 

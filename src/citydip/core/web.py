@@ -7,7 +7,7 @@ is built when its status is below 400; any exception or error status rolls the w
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated, Any, Literal
@@ -39,7 +39,7 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 class DbRoute(APIRoute):
     """A route whose request is one database transaction."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
@@ -58,6 +58,8 @@ class DbRoute(APIRoute):
                     await run_in_threadpool(db.rollback)
                 return response
             except BaseException:
+                # Detach what was loaded so the error page can still show the user's name, then undo all.
+                db.expunge_all()
                 await run_in_threadpool(db.rollback)
                 raise
             finally:
@@ -136,7 +138,9 @@ def resolve_principal(request: Request) -> Principal:
         member_roles = accounts.roles_of(db, user.id)
         roles: dict[int, Role] = {}
         if token.workspace_id in member_roles:
-            roles[token.workspace_id] = accounts.effective_role(Role(token.role), member_roles[token.workspace_id])
+            roles[token.workspace_id] = accounts.effective_role(
+                Role(token.role), member_roles[token.workspace_id]
+            )
         scope = scope_for(db, f"token:{token.prefix}", roles, None)
         principal = Principal("token", scope, user=user, token=token, roles=roles)
     elif cookie := request.cookies.get(SESSION_COOKIE):

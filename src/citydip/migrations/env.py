@@ -43,8 +43,9 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=is_sqlite(_url()))
+    context.configure(
+        url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=is_sqlite(_url())
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -61,12 +61,35 @@ def country_code_for(text: str) -> str | None:
                 if name:
                     _country_names[fold(name)] = c.alpha_2
         _country_names.update(
-            {"usa": "US", "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-             "wales": "GB", "south korea": "KR", "north korea": "KP", "russia": "RU", "iran": "IR",
-             "vietnam": "VN", "syria": "SY", "taiwan": "TW", "czech republic": "CZ", "turkey": "TR",
-             "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "laos": "LA", "moldova": "MD",
-             "ivory coast": "CI", "cote d ivoire": "CI", "the netherlands": "NL", "holland": "NL",
-             "macedonia": "MK", "palestine": "PS", "kosovo": "XK"}
+            {
+                "usa": "US",
+                "uk": "GB",
+                "great britain": "GB",
+                "england": "GB",
+                "scotland": "GB",
+                "wales": "GB",
+                "south korea": "KR",
+                "north korea": "KP",
+                "russia": "RU",
+                "iran": "IR",
+                "vietnam": "VN",
+                "syria": "SY",
+                "taiwan": "TW",
+                "czech republic": "CZ",
+                "turkey": "TR",
+                "bolivia": "BO",
+                "venezuela": "VE",
+                "tanzania": "TZ",
+                "laos": "LA",
+                "moldova": "MD",
+                "ivory coast": "CI",
+                "cote d ivoire": "CI",
+                "the netherlands": "NL",
+                "holland": "NL",
+                "macedonia": "MK",
+                "palestine": "PS",
+                "kosovo": "XK",
+            }
         )
     return _country_names.get(fold(value))
 
@@ -82,7 +105,8 @@ def split_label(text: str) -> tuple[str, str | None]:
 
 
 def _fuzzy_index(session: Session) -> dict[str, list[tuple[str, int]]]:
-    key = str(session.get_bind().url)
+    bind = session.get_bind()
+    key = str(bind.engine.url if hasattr(bind, "engine") else bind)
     with _index_lock:
         cached = _index_cache.get(key)
         if cached is not None:

@@ -14,7 +14,9 @@ from citydip.reference.cities import resolve_city
 from citydip.reference.sdg_framework import apply_framework, parse_framework_file
 
 
-def framework_import(path: Annotated[Path, typer.Argument(help="UNSD .xlsx or a CSV of goal,target,indicator")]) -> None:
+def framework_import(
+    path: Annotated[Path, typer.Argument(help="UNSD .xlsx or a CSV of goal,target,indicator")],
+) -> None:
     """Load official SDG titles from the UN indicator list.
 
     Example: citydip sdg framework import Global-Indicator-Framework-after-2025-review-English.xlsx
@@ -24,8 +26,14 @@ def framework_import(path: Annotated[Path, typer.Argument(help="UNSD .xlsx or a 
         fw = parse_framework_file(path)
         with cli_session() as session:
             report = apply_framework(session, fw)
-            record(session, action="import", entity="sdg_framework", entity_id=path.name, workspace_id=None,
-                   summary=f"{len(fw.indicators)} indicators from {path.name}")
+            record(
+                session,
+                action="import",
+                entity="sdg_framework",
+                entity_id=path.name,
+                workspace_id=None,
+                summary=f"{len(fw.indicators)} indicators from {path.name}",
+            )
         console.print(
             f"Read {len(fw.goals)} goals, {len(fw.targets)} targets, {len(fw.indicators)} indicators. "
             f"Updated {report.goals} goal and {report.targets} target titles, "

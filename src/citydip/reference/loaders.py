@@ -128,8 +128,16 @@ def country_rows() -> list[dict[str, Any]]:
     # Kosovo is used by GeoNames and many registers but is not in ISO 3166-1.
     if not any(r["alpha2"] == "XK" for r in rows):
         rows.append(
-            {"alpha2": "XK", "alpha3": "XKX", "numeric": "", "name": "Kosovo", "official_name": "",
-             "region": "Europe", "subregion": "Southern Europe", "intermediate_region": ""}
+            {
+                "alpha2": "XK",
+                "alpha3": "XKX",
+                "numeric": "",
+                "name": "Kosovo",
+                "official_name": "",
+                "region": "Europe",
+                "subregion": "Southern Europe",
+                "intermediate_region": "",
+            }
         )
     return rows
 

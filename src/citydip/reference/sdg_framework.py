@@ -53,7 +53,9 @@ def parse_unsd_xlsx(path: Path) -> Framework:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a non-workbook
-        raise ValidationFailed(f"{path.name} is not a readable .xlsx workbook ({exc.__class__.__name__}).") from None
+        raise ValidationFailed(
+            f"{path.name} is not a readable .xlsx workbook ({exc.__class__.__name__})."
+        ) from None
     ws = wb[wb.sheetnames[0]]
     current_target = ""
     for row in ws.iter_rows(values_only=True):
@@ -140,8 +142,15 @@ def apply_framework(session: Session, fw: Framework) -> FrameworkImportReport:
     for code, (goal_no, title) in fw.targets.items():
         target = session.get(SdgTarget, code)
         if target is None:
-            session.add(SdgTarget(code=code, goal=goal_no, short_label=title[:200], official_title=title,
-                                  sort_key=_sort_key(code)))
+            session.add(
+                SdgTarget(
+                    code=code,
+                    goal=goal_no,
+                    short_label=title[:200],
+                    official_title=title,
+                    sort_key=_sort_key(code),
+                )
+            )
             report.targets += 1
         elif target.official_title != title:
             target.official_title = title
@@ -151,8 +160,15 @@ def apply_framework(session: Session, fw: Framework) -> FrameworkImportReport:
         ind = session.get(SdgIndicator, code)
         if ind is None:
             session.add(
-                SdgIndicator(code=code, target=tgt, goal=int(code.split(".")[0]), short_label=title[:200],
-                             official_title=title, unsd_code=unsd, sort_key=_sort_key(code))
+                SdgIndicator(
+                    code=code,
+                    target=tgt,
+                    goal=int(code.split(".")[0]),
+                    short_label=title[:200],
+                    official_title=title,
+                    unsd_code=unsd,
+                    sort_key=_sort_key(code),
+                )
             )
             report.indicators_added += 1
         elif ind.official_title != title or (unsd and ind.unsd_code != unsd):

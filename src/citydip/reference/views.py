@@ -30,7 +30,9 @@ def _search(db: Db, q: str, country: str, limit: int) -> list[CityOut]:
 
 
 @router.get("/reference/cities", include_in_schema=False)
-def city_search_page(request: Request, db: Db, principal: CurrentPrincipal, q: str = "", country: str = "") -> Response:
+def city_search_page(
+    request: Request, db: Db, principal: CurrentPrincipal, q: str = "", country: str = ""
+) -> Response:
     results = _search(db, q[:200], country[:60], 50) if q else []
     return render(request, "reference/city_search.html", {"q": q, "country": country, "results": results})
 
@@ -50,16 +52,25 @@ def city_page(request: Request, db: Db, principal: CurrentPrincipal, geonames_id
 
 
 @api.get("/cities", response_model=list[CityOut], summary="Search reference cities by name")
-def api_cities(db: Db, q: str = Query(..., min_length=1, max_length=200), country: str = "",
-               limit: int = Query(20, ge=1, le=100)) -> list[CityOut]:
+def api_cities(
+    db: Db,
+    q: str = Query(..., min_length=1, max_length=200),
+    country: str = "",
+    limit: int = Query(20, ge=1, le=100),
+) -> list[CityOut]:
     return _search(db, q, country, limit)
 
 
 @api.get("/cities/resolve", response_model=CityMatchOut, summary="Resolve a name such as 'Sao Paulo, BR'")
-def api_resolve(db: Db, name: str = Query(..., min_length=1, max_length=200), country: str = "") -> CityMatchOut:
+def api_resolve(
+    db: Db, name: str = Query(..., min_length=1, max_length=200), country: str = ""
+) -> CityMatchOut:
     match = resolve_city(db, name, country or None)
     return CityMatchOut(
-        query=name, method=match.method, score=match.score, ambiguous=match.ambiguous,
+        query=name,
+        method=match.method,
+        score=match.score,
+        ambiguous=match.ambiguous,
         city=CityOut.model_validate(match.city) if match.city else None,
         candidates=[CityOut.model_validate(c) for c in match.candidates[:10]],
     )

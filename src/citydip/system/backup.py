@@ -49,8 +49,12 @@ def _sqlite_path(engine: Engine) -> Path:
 def _sqlite_counts(path: Path) -> tuple[dict[str, int], str | None]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                           "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         counts = {n: int(con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}  # noqa: S608
         revision = None
         if "alembic_version" in names:
@@ -87,7 +91,9 @@ def _pg_tool(name: str) -> str:
         candidate = Path(f"/usr/lib/postgresql/{version}/bin/{name}")
         if candidate.exists():
             return str(candidate)
-    raise AppError(f"{name} was not found; install PostgreSQL's client tools (apt-get install postgresql-client).")
+    raise AppError(
+        f"{name} was not found; install PostgreSQL's client tools (apt-get install postgresql-client)."
+    )
 
 
 def _pg_counts(conn: object) -> dict[str, int]:
@@ -125,9 +131,19 @@ def backup(engine: Engine, target: Path, *, force: bool = False) -> BackupReport
         counts = _pg_counts(conn)
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
         result = subprocess.run(  # noqa: S603
-            [pg_dump, "--format=custom", f"--snapshot={snapshot}", "--no-owner", "--file", str(target),
-             "--dbname", _pg_url(engine)],
-            capture_output=True, text=True, check=False,
+            [
+                pg_dump,
+                "--format=custom",
+                f"--snapshot={snapshot}",
+                "--no-owner",
+                "--file",
+                str(target),
+                "--dbname",
+                _pg_url(engine),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         conn.execute(text("COMMIT"))
     if result.returncode != 0:
@@ -172,17 +188,30 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> BackupRepor
         manifest_path = Path(str(source) + MANIFEST_SUFFIX)
         manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
         pg_restore = _pg_tool("pg_restore")
-        listing = subprocess.run([pg_restore, "--list", str(source)], capture_output=True, text=True, check=False)  # noqa: S603
+        listing = subprocess.run(  # noqa: S603
+            [pg_restore, "--list", str(source)], capture_output=True, text=True, check=False
+        )
         if listing.returncode != 0:
-            raise ValidationFailed(f"{source} is not a readable pg_dump archive: {listing.stderr.strip()[:300]}")
+            raise ValidationFailed(
+                f"{source} is not a readable pg_dump archive: {listing.stderr.strip()[:300]}"
+            )
         engine.dispose()
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         result = subprocess.run(  # noqa: S603
-            [pg_restore, "--no-owner", "--exit-on-error", "--single-transaction", "--dbname", _pg_url(engine),
-             str(source)],
-            capture_output=True, text=True, check=False,
+            [
+                pg_restore,
+                "--no-owner",
+                "--exit-on-error",
+                "--single-transaction",
+                "--dbname",
+                _pg_url(engine),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise AppError(f"pg_restore failed: {result.stderr.strip()[:500]}")
@@ -192,7 +221,10 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> BackupRepor
         expected = manifest["tables"] if manifest else actual
         revision = manifest["revision"] if manifest else actual_rev
     if actual != expected or actual_rev != revision:
-        diff = {t: (expected.get(t), actual.get(t)) for t in set(expected) | set(actual)
-                if expected.get(t) != actual.get(t)}
+        diff = {
+            t: (expected.get(t), actual.get(t))
+            for t in set(expected) | set(actual)
+            if expected.get(t) != actual.get(t)
+        }
         raise AppError(f"The restored database does not match the backup: {diff}")
     return BackupReport(source, "sqlite" if is_sqlite(str(engine.url)) else "postgresql", actual, actual_rev)

@@ -29,13 +29,17 @@ def init() -> None:
             bar.update(task, description=f"Loading {label}", completed=done, total=total)
 
         report = run(lambda: initialise(engine_for(settings), step))
-    console.print(f"Database schema at [bold]{report.revision_after}[/]"
-                  + (" (was empty)" if report.revision_before is None else ""))
+    console.print(
+        f"Database schema at [bold]{report.revision_after}[/]"
+        + (" (was empty)" if report.revision_before is None else "")
+    )
     table = Table("table", "inserted", "updated", "unchanged", title="Reference data")
     for r in report.reference.results:
         table.add_row(r.table, f"{r.inserted:,}", f"{r.updated:,}", f"{r.unchanged:,}")
     console.print(table)
-    console.print(f"Done in {report.seconds:.1f} s." + ("" if report.reference.changed else " Nothing changed."))
+    console.print(
+        f"Done in {report.seconds:.1f} s." + ("" if report.reference.changed else " Nothing changed.")
+    )
 
 
 def serve(
@@ -74,7 +78,9 @@ def demo(
     console.print(f"Demo workspaces ready: {', '.join(info.workspaces)} (sample data).")
     settings = get_settings()
     url = f"http://{settings.host}:{port or settings.port}/"
-    console.print(f"Sign in at [bold]{url}login[/] as [bold]{info.email}[/] with password [bold]{info.password}[/]")
+    console.print(
+        f"Sign in at [bold]{url}login[/] as [bold]{info.email}[/] with password [bold]{info.password}[/]"
+    )
     if serve_after:
         serve(None, port)
 
@@ -107,8 +113,10 @@ def backup(
     from citydip.system.backup import backup as do_backup
 
     report = run(lambda: do_backup(engine_for(), path, force=force))
-    console.print(f"Backup written to [bold]{report.path}[/] ({report.backend}, schema {report.revision}, "
-                  f"{report.rows:,} rows in {len(report.tables)} tables).")
+    console.print(
+        f"Backup written to [bold]{report.path}[/] ({report.backend}, schema {report.revision}, "
+        f"{report.rows:,} rows in {len(report.tables)} tables)."
+    )
 
 
 def restore(

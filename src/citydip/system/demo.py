@@ -14,13 +14,16 @@ from citydip.workspaces import repository as ws_repo
 from citydip.workspaces import service as workspaces
 
 DEMO_EMAIL = "demo@citydip.example"
-DEMO_PASSWORD = "citydip-demo-2026"
+DEMO_PASSWORD = "citydip-demo-2026"  # noqa: S105 (the published demo login)
 DEMO_WORKSPACES = (
     ("los-angeles", "Los Angeles, US", "Los Angeles Mayor's Office of International Affairs (demo)"),
     ("houston", "Houston, US", "Houston Office of Trade and International Affairs (demo)"),
 )
-DEMO_NETWORK = ("summit-demo", "Summit on City Diplomacy (demo)",
-                "Sample network of US city offices working together; sample data.")
+DEMO_NETWORK = (
+    "summit-demo",
+    "Summit on City Diplomacy (demo)",
+    "Sample network of US city offices working together; sample data.",
+)
 
 
 @dataclass
@@ -46,7 +49,8 @@ def create_demo(session: Session) -> DemoInfo:
         accounts.set_password(session, user, DEMO_PASSWORD)
         user.is_active = True
     network = ws_repo.network_by_slug(session, DEMO_NETWORK[0]) or workspaces.create_network(
-        session, DEMO_NETWORK[0], DEMO_NETWORK[1], DEMO_NETWORK[2])
+        session, DEMO_NETWORK[0], DEMO_NETWORK[1], DEMO_NETWORK[2]
+    )
     created = []
     for index, (slug, city, name) in enumerate(DEMO_WORKSPACES):
         ws = workspaces.create_workspace(session, slug, name, city)

@@ -86,7 +86,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_body_mb=settings.max_body_mb, max_upload_mb=settings.max_upload_mb)
+    app.add_middleware(
+        BodyLimitMiddleware, max_body_mb=settings.max_body_mb, max_upload_mb=settings.max_upload_mb
+    )
     return app
 
 

@@ -45,7 +45,12 @@ def _page(request: Request, status: int, message: str, details: list[FieldProble
         return render(
             request,
             "error.html",
-            {"status": status, "title": _(TITLES.get(status, "Error")), "message": message, "details": details},
+            {
+                "status": status,
+                "title": _(TITLES.get(status, "Error")),
+                "message": message,
+                "details": details,
+            },
             status_code=status,
         )
     except Exception:  # rendering the error page must never fail into a trace
@@ -90,7 +95,10 @@ async def validation_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's HTTP errors (unknown path, wrong method)."""
     assert isinstance(exc, StarletteHTTPException)
-    messages = {404: _("There is nothing at this address."), 405: _("This address does not accept that method.")}
+    messages = {
+        404: _("There is nothing at this address."),
+        405: _("This address does not accept that method."),
+    }
     message = messages.get(exc.status_code) or str(exc.detail)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     return respond(request, exc.status_code, code, message, [])

@@ -18,7 +18,9 @@ class BodyTooLarge(Exception):
 def _too_large_response(path: str, limit_mb: int) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     message = f"The request is larger than {limit_mb} MB, the most this address accepts. Nothing was saved."
     if path.startswith("/api/"):
-        body = json.dumps({"error": {"code": "payload_too_large", "message": message, "details": []}}).encode()
+        body = json.dumps(
+            {"error": {"code": "payload_too_large", "message": message, "details": []}}
+        ).encode()
         ctype = b"application/json"
     else:
         body = (

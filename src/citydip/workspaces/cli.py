@@ -29,8 +29,9 @@ def workspace_add(
         with cli_session() as session:
             ws = service.create_workspace(session, slug, name, city)
             if owner:
-                accounts.set_membership(session, accounts.require_user(session, owner), ws.id,
-                                        accounts.parse_role("owner"))
+                accounts.set_membership(
+                    session, accounts.require_user(session, owner), ws.id, accounts.parse_role("owner")
+                )
             label = ws.name
             city_row = ref_repo.city(session, ws.city_id) if ws.city_id else None
         where = f" in {city_row.name}, {city_row.country_code}" if city_row else ""
@@ -48,8 +49,12 @@ def workspace_list() -> None:
         table = Table("slug", "name", "city", "demo")
         for w in repo.workspaces(session):
             city = ref_repo.city(session, w.city_id) if w.city_id else None
-            table.add_row(w.slug, w.name, f"{city.name}, {city.country_code}" if city else "",
-                          "yes" if w.is_demo else "")
+            table.add_row(
+                w.slug,
+                w.name,
+                f"{city.name}, {city.country_code}" if city else "",
+                "yes" if w.is_demo else "",
+            )
     console.print(table)
 
 
@@ -66,8 +71,9 @@ def workspace_member(
     def act() -> None:
         with cli_session() as session:
             ws = service.require_workspace(session, slug)
-            accounts.set_membership(session, accounts.require_user(session, email), ws.id,
-                                    accounts.parse_role(role))
+            accounts.set_membership(
+                session, accounts.require_user(session, email), ws.id, accounts.parse_role(role)
+            )
         console.print(f"{email} is now {role} of {slug}.")
 
     run(act)
@@ -105,8 +111,11 @@ def network_join(
 
     def act() -> None:
         with cli_session() as session:
-            service.join_network(session, service.require_network(session, network),
-                                 service.require_workspace(session, workspace))
+            service.join_network(
+                session,
+                service.require_network(session, network),
+                service.require_workspace(session, workspace),
+            )
         console.print(f"{workspace} joined {network}.")
 
     run(act)
@@ -123,8 +132,9 @@ def network_coordinator(
 
     def act() -> None:
         with cli_session() as session:
-            service.add_coordinator(session, service.require_network(session, network),
-                                    accounts.require_user(session, email))
+            service.add_coordinator(
+                session, service.require_network(session, network), accounts.require_user(session, email)
+            )
         console.print(f"{email} coordinates {network}.")
 
     run(act)

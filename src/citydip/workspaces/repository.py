@@ -79,7 +79,9 @@ def networks_of_workspaces(session: Session, workspace_ids: Iterable[int]) -> se
 def coordinated_networks(session: Session, user_id: int) -> set[int]:
     """Ids of networks a user coordinates."""
     return set(
-        session.scalars(select(NetworkCoordinator.network_id).where(NetworkCoordinator.user_id == user_id)).all()
+        session.scalars(
+            select(NetworkCoordinator.network_id).where(NetworkCoordinator.user_id == user_id)
+        ).all()
     )
 
 

@@ -14,7 +14,19 @@ from citydip.workspaces import repository as repo
 from citydip.workspaces.models import Network, NetworkCoordinator, NetworkMember, Workspace
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-RESERVED = {"api", "static", "login", "logout", "w", "n", "public", "healthz", "account", "reference", "admin"}
+RESERVED = {
+    "api",
+    "static",
+    "login",
+    "logout",
+    "w",
+    "n",
+    "public",
+    "healthz",
+    "account",
+    "reference",
+    "admin",
+}
 
 
 def check_slug(slug: str) -> str:
@@ -27,7 +39,9 @@ def check_slug(slug: str) -> str:
     return slug
 
 
-def create_workspace(session: Session, slug: str, name: str | None = None, city: str | None = None) -> Workspace:
+def create_workspace(
+    session: Session, slug: str, name: str | None = None, city: str | None = None
+) -> Workspace:
     """Create a workspace, linking it to a reference city when ``city`` is given ("Los Angeles, US")."""
     check_slug(slug)
     if repo.workspace_by_slug(session, slug):

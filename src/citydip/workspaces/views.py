@@ -33,16 +33,22 @@ def home(request: Request, db: Db, principal: CurrentPrincipal) -> Response:
         return RedirectResponse(f"/w/{mine[0].slug}/", status_code=303)
     nets = repo.networks_of_workspaces(db, principal.roles) | repo.coordinated_networks(db, principal.user.id)
     networks = [(n, m) for n, m in repo.networks_with_members(db) if n.id in nets]
-    return render(request, "workspaces/switcher.html",
-                  {"workspaces": mine, "roles": principal.roles, "networks": networks})
+    return render(
+        request,
+        "workspaces/switcher.html",
+        {"workspaces": mine, "roles": principal.roles, "networks": networks},
+    )
 
 
 @router.get("/w/{ws}/", include_in_schema=False)
 def dashboard(request: Request, db: Db, ctx: Ctx) -> Response:
     city = ref_repo.city(db, ctx.workspace.city_id) if ctx.workspace.city_id else None
     panels = collect_panels(db, ctx)
-    return render(request, "workspaces/dashboard.html",
-                  {"city": city, "panels": panels, "all_empty": all(p.empty for p in panels)})
+    return render(
+        request,
+        "workspaces/dashboard.html",
+        {"city": city, "panels": panels, "all_empty": all(p.empty for p in panels)},
+    )
 
 
 @router.get("/w/{ws}/members", include_in_schema=False)
@@ -80,7 +86,9 @@ def add_member(
 
 
 @router.post("/w/{ws}/members/{user_id}/role", include_in_schema=False)
-def change_role(request: Request, db: Db, ctx: Ctx, user_id: int, role: Annotated[str, Form()] = "") -> Response:
+def change_role(
+    request: Request, db: Db, ctx: Ctx, user_id: int, role: Annotated[str, Form()] = ""
+) -> Response:
     ctx.require_manage()
     user = accounts_repo.user_by_id(db, user_id)
     if user is None or accounts_repo.membership(db, user_id, ctx.id) is None:
@@ -110,15 +118,17 @@ def remove_member(request: Request, db: Db, ctx: Ctx, user_id: int) -> Response:
 
 
 @router.get("/n/{network}", include_in_schema=False)
-def network_page(request: Request, db: Db, principal: CurrentPrincipal, user: CurrentUser, network: str) -> Response:
+def network_page(request: Request, db: Db, principal: CurrentPrincipal, network: str) -> Response:
     net = repo.network_by_slug(db, network)
-    visible = repo.networks_of_workspaces(db, principal.roles) | repo.coordinated_networks(db, user.id)
+    coordinated = repo.coordinated_networks(db, principal.user.id) if principal.user else set()
+    visible = repo.networks_of_workspaces(db, principal.roles) | coordinated
     if net is None or net.id not in visible:
         raise NotFound()
     members = repo.network_members(db, net.id)
-    coordinator = net.id in repo.coordinated_networks(db, user.id)
-    return render(request, "workspaces/network.html", {"network": net, "members": members,
-                                                       "coordinator": coordinator})
+    coordinator = net.id in coordinated
+    return render(
+        request, "workspaces/network.html", {"network": net, "members": members, "coordinator": coordinator}
+    )
 
 
 # --- API --------------------------------------------------------------------------------------------------
@@ -127,8 +137,13 @@ def network_page(request: Request, db: Db, principal: CurrentPrincipal, user: Cu
 @api.get("/workspaces", response_model=list[WorkspaceOut], summary="Workspaces the caller belongs to")
 def api_workspaces(db: Db, principal: CurrentPrincipal, user: CurrentUser) -> list[WorkspaceOut]:
     return [
-        WorkspaceOut(slug=w.slug, name=w.name, city_id=w.city_id, country_code=w.country_code,
-                     role=principal.roles[w.id].value)
+        WorkspaceOut(
+            slug=w.slug,
+            name=w.name,
+            city_id=w.city_id,
+            country_code=w.country_code,
+            role=principal.roles[w.id].value,
+        )
         for w in repo.workspaces(db, principal.roles)
     ]
 
@@ -136,17 +151,22 @@ def api_workspaces(db: Db, principal: CurrentPrincipal, user: CurrentUser) -> li
 @api.get("/workspaces/{ws}", response_model=WorkspaceOut, summary="One workspace")
 def api_workspace(ctx: Ctx) -> WorkspaceOut:
     w = ctx.workspace
-    return WorkspaceOut(slug=w.slug, name=w.name, city_id=w.city_id, country_code=w.country_code,
-                        role=ctx.role.value)
+    return WorkspaceOut(
+        slug=w.slug, name=w.name, city_id=w.city_id, country_code=w.country_code, role=ctx.role.value
+    )
 
 
 @api.get("/workspaces/{ws}/members", response_model=list[MemberOut], summary="Members and roles")
 def api_members(db: Db, ctx: Ctx) -> list[MemberOut]:
-    return [MemberOut(user_id=u.id, email=u.email, name=u.name, role=m.role)
-            for m, u in accounts_repo.members_of(db, ctx.id)]
+    return [
+        MemberOut(user_id=u.id, email=u.email, name=u.name, role=m.role)
+        for m, u in accounts_repo.members_of(db, ctx.id)
+    ]
 
 
-@api.put("/workspaces/{ws}/members", response_model=MemberOut, summary="Add a member or change a role (owners)")
+@api.put(
+    "/workspaces/{ws}/members", response_model=MemberOut, summary="Add a member or change a role (owners)"
+)
 def api_set_member(db: Db, ctx: Ctx, body: MemberIn) -> MemberOut:
     ctx.require_manage()
     user = accounts.require_user(db, body.email)

@@ -84,8 +84,8 @@ def is_placeholder(table: DataTable) -> bool:
     return table.columns == PLACEHOLDER_COLUMNS and table.rows == PLACEHOLDER_ROWS
 
 
-def _summarise(items: list[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(x) for x in items[:limit])
+def _summarise(items: list[str], limit: int = 5, quote: bool = True) -> str:
+    shown = ", ".join(repr(x) if quote else x for x in items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
@@ -315,7 +315,7 @@ def read_data_csv(
             "info",
             "value-empty",
             f"{len(empty_value_lines)} row(s) with an empty Value "
-            f"(lines {_summarise([str(x) for x in empty_value_lines])}): "
+            f"(lines {_summarise([str(x) for x in empty_value_lines], quote=False)}): "
             "kept as rows without a value, as Open SDG does",
             empty_value_lines[0],
             "Value",

@@ -28,8 +28,10 @@ class InputFileError(Exception):
         self.code = code
 
 
-def read_text(path: Path, shown: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+def read_text(path: Path, shown: str, max_bytes: int | None = None) -> str:
     """Read a text file as UTF-8 (with or without a byte-order mark), refusing huge or undecodable files."""
+    if max_bytes is None:
+        max_bytes = MAX_FILE_BYTES
     try:
         size = path.stat().st_size
     except OSError as exc:

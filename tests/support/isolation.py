@@ -1,0 +1,82 @@
+"""What the generated isolation test substitutes for each path parameter.
+
+Every path parameter of every route must be listed here; a route with an unknown parameter fails the test,
+so a new route is covered as soon as it exists. A domain that adds record types adds a maker here that creates
+a PRIVATE record in the "alpha" workspace whose text contains MARKER.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+MARKER = "ZZPRIVATEALPHA"
+
+
+@dataclass
+class World:
+    """Two cities' workspaces, their owners, and what the makers created."""
+
+    alpha_slug: str
+    beta_slug: str
+    alpha_owner_id: int
+    values: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Maker = Callable[[Session, World], str]
+
+
+@dataclass(frozen=True)
+class Param:
+    """How to fill one path parameter and what kind of data it guards."""
+
+    make: Maker
+    kind: str  # "workspace": workspace data (404 for everyone else); "user": a user's own resource;
+    #          "public": public reference data (not checked)
+
+
+def _session_id(s: Session, w: World) -> str:
+    from citydip.accounts.service import start_session
+
+    user = s.get(__import__("citydip.accounts.models", fromlist=["User"]).User, w.alpha_owner_id)
+    assert user is not None
+    _token, row = start_session(s, user, ip="10.0.0.1", user_agent="isolation", days=1)
+    return str(row.id)
+
+
+def _token_id(s: Session, w: World) -> str:
+    from citydip.accounts.models import User
+    from citydip.accounts.service import create_api_token
+    from citydip.core.tenancy import Role
+    from citydip.workspaces.repository import workspace_by_slug
+
+    user = s.get(User, w.alpha_owner_id)
+    ws = workspace_by_slug(s, w.alpha_slug)
+    assert user is not None and ws is not None
+    _token, row = create_api_token(s, user, ws.id, Role.viewer, MARKER)
+    return str(row.id)
+
+
+def _network(s: Session, w: World) -> str:
+    from citydip.workspaces.repository import workspace_by_slug
+    from citydip.workspaces.service import create_network, join_network
+
+    net = create_network(s, "alpha-only-net", f"{MARKER} network")
+    ws = workspace_by_slug(s, w.alpha_slug)
+    assert ws is not None
+    join_network(s, net, ws)
+    return net.slug
+
+
+PARAMS: dict[str, Param] = {
+    "ws": Param(lambda s, w: w.alpha_slug, "workspace"),
+    "user_id": Param(lambda s, w: str(w.alpha_owner_id), "workspace"),
+    "network": Param(_network, "workspace"),
+    "session_id": Param(_session_id, "user"),
+    "token_id": Param(_token_id, "user"),
+    "geonames_id": Param(lambda s, w: "5368361", "public"),
+}
