@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, ForeignKey, String, event, false, or_
+from sqlalchemy import ColumnElement, ForeignKey, ForeignKeyConstraint, String, event, false, or_
 from sqlalchemy.orm import (
     Mapped,
     Mapper,
@@ -121,6 +121,19 @@ class Shareable:
 
     visibility: Mapped[Visibility] = mapped_column(
         String(16), default=Visibility.private, server_default=Visibility.private.value, index=True
+    )
+
+
+def tenant_fk(column: str, target: str, *, ondelete: str | None = "CASCADE") -> ForeignKeyConstraint:
+    """A composite foreign key ``(workspace_id, column) -> target(workspace_id, id)``.
+
+    Keeping ``workspace_id`` in every reference makes a cross-workspace link impossible in the database and
+    keeps joins on one shard when tables are distributed by ``workspace_id``. Use ``ondelete="CASCADE"`` for
+    owned children; optional references use ``ondelete=None`` and the service clears them before a delete
+    (``SET NULL`` would also null ``workspace_id``).
+    """
+    return ForeignKeyConstraint(
+        ["workspace_id", column], [f"{target}.workspace_id", f"{target}.id"], ondelete=ondelete
     )
 
 
