@@ -1,8 +1,10 @@
 """What the generated isolation test substitutes for each path parameter.
 
-Every path parameter of every route must be listed here; a route with an unknown parameter fails the test,
-so a new route is covered as soon as it exists. A domain that adds record types adds a maker here that creates
-a PRIVATE record in the "alpha" workspace whose text contains MARKER.
+Every path parameter of every route must be listed; a route with an unknown parameter fails the test, so a new
+route is covered as soon as it exists. A domain declares its parameters in ``tests/support/isolation_<domain>.py``
+as ``PARAMS = {"partner_id": Param(maker, "workspace")}``, where the maker creates a PRIVATE record in the
+"alpha" workspace whose text contains MARKER and returns the value to put in the URL. Makers run in order of
+declaration with a system-scope session and may read ``world.values`` filled by earlier makers.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def _network(s: Session, w: World) -> str:
     return net.slug
 
 
-PARAMS: dict[str, Param] = {
+CORE_PARAMS: dict[str, Param] = {
     "ws": Param(lambda s, w: w.alpha_slug, "workspace"),
     "user_id": Param(lambda s, w: str(w.alpha_owner_id), "workspace"),
     "network": Param(_network, "workspace"),
@@ -80,3 +82,24 @@ PARAMS: dict[str, Param] = {
     "token_id": Param(_token_id, "user"),
     "geonames_id": Param(lambda s, w: "5368361", "public"),
 }
+
+
+def _collect() -> dict[str, Param]:
+    """Core parameters plus every ``tests/support/isolation_<domain>.py`` module's ``PARAMS``."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    params = dict(CORE_PARAMS)
+    folder = Path(__file__).parent
+    for info in pkgutil.iter_modules([str(folder)]):
+        if info.name.startswith("isolation_"):
+            module = importlib.import_module(f"support.{info.name}")
+            for name, param in module.PARAMS.items():
+                if name in params:
+                    raise AssertionError(f"path parameter {name!r} is declared twice ({info.name})")
+                params[name] = param
+    return params
+
+
+PARAMS: dict[str, Param] = _collect()
