@@ -62,7 +62,9 @@ def test_bad_cells_stop_the_run_naming_row_and_field():
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "series_bad.csv, row 2, field 'base_value': 'twenty' is not a number" in result.stderr
-    assert "series_bad.csv, row 3, field 'direction': 'down' must be 'positive' or 'negative'" in result.stderr
+    assert (
+        "series_bad.csv, row 3, field 'direction': 'down' must be 'positive' or 'negative'" in result.stderr
+    )
     assert "series_bad.csv, row 4, field 'current_year': '21' is not a year" in result.stderr
     assert "series_bad.csv, row 5, field 'method': 'sdsn' must be 'opensdg' or 'unsd'" in result.stderr
     assert "Traceback" not in result.output

@@ -92,7 +92,9 @@ def test_partial_thresholds_are_completed_from_the_method_defaults():
         {"progress_calculation_options": [{"target": 5, "progress_thresholds": {"high": 0.9}}]}
     )
     assert with_target.items[0].thresholds == Thresholds(high=0.9, med=0.6, low=0.0)
-    no_target = parse_progress_config({"progress_calculation_options": [{"progress_thresholds": {"med": 0.01}}]})
+    no_target = parse_progress_config(
+        {"progress_calculation_options": [{"progress_thresholds": {"med": 0.01}}]}
+    )
     assert no_target.items[0].thresholds == Thresholds(high=0.015, med=0.01, low=0.0)
 
 
@@ -100,8 +102,14 @@ def test_partial_thresholds_are_completed_from_the_method_defaults():
     ("meta", "where"),
     [
         ({"progress_calculation_options": [{"target": "ten"}]}, "progress_calculation_options[0].target"),
-        ({"progress_calculation_options": [{"direction": "up"}]}, "progress_calculation_options[0].direction"),
-        ({"progress_calculation_options": [{"base_year": "soon"}]}, "progress_calculation_options[0].base_year"),
+        (
+            {"progress_calculation_options": [{"direction": "up"}]},
+            "progress_calculation_options[0].direction",
+        ),
+        (
+            {"progress_calculation_options": [{"base_year": "soon"}]},
+            "progress_calculation_options[0].base_year",
+        ),
         ({"progress_calculation_options": [{"group": []}]}, "progress_calculation_options[0].group"),
         (
             {"progress_calculation_options": [{"group": [{"limit": "x"}]}]},
@@ -128,7 +136,9 @@ def test_real_indicator_configs_parse(site):
     yaml = pytest.importorskip("yaml")
     folder = SHARED / "opensdg" / site / "indicator-config"
     if not folder.is_dir():
-        pytest.skip(f"../shared/data/opensdg/{site}/indicator-config absent: real Open SDG configs not available")
+        pytest.skip(
+            f"../shared/data/opensdg/{site}/indicator-config absent: real Open SDG configs not available"
+        )
     files = sorted(folder.glob("*.yml"))
     assert files
     for path in files:

@@ -248,7 +248,8 @@ def test_groups_are_averaged_first_and_nest_to_any_depth():
     # a=4; group(b=2, group(c=-1, d=-3)) -> inner -2, middle (2 + -2)/2 = 0 -> indicator (4 + 0)/2 = 2.
     a, b, c, d = (SeriesOptions(series=s) for s in "abcd")
     config = IndicatorProgressConfig(
-        auto=True, items=(a, ProgressGroup(items=(b, ProgressGroup(items=(c, d))))),
+        auto=True,
+        items=(a, ProgressGroup(items=(b, ProgressGroup(items=(c, d))))),
     )
     scores = {"a": 4.0, "b": 2.0, "c": -1.0, "d": -3.0}
     result = indicator_progress(config, lambda o: fixed(scores[o.series]))

@@ -57,7 +57,10 @@ def make_scale(
 def _segment(u: float, lo: float, hi: float, at_lo: float, at_hi: float) -> float:
     if hi <= lo:
         return at_hi if u >= hi else at_lo
-    return at_lo + (at_hi - at_lo) * (u - lo) / (hi - lo)
+    share = (u - lo) / (hi - lo)
+    if not math.isfinite(share):  # overflow with extreme values
+        share = 1.0 if u >= hi else 0.0
+    return at_lo + (at_hi - at_lo) * min(max(share, 0.0), 1.0)
 
 
 def rescale(value: float, scale: ColourScale) -> float:

@@ -143,7 +143,11 @@ def derive_worst(
     if method not in QUANTILE_METHODS:
         raise ValueError(f"unknown quantile method {method!r}; use one of {', '.join(QUANTILE_METHODS)}")
     q = percentile if higher_is_better else 100.0 - percentile
-    return float(np.percentile(np.asarray(data, dtype=float), q, method=method))  # type: ignore[call-overload]
+    with np.errstate(all="ignore"):
+        value = float(np.percentile(np.asarray(data, dtype=float), q, method=method))  # type: ignore[call-overload]
+    if not math.isfinite(value):
+        raise ValueError("the values are too large to derive the worst bound from")
+    return value
 
 
 def derive_best(values: Sequence[float], higher_is_better: bool, top_n: int = TOP_N) -> float:
@@ -152,7 +156,7 @@ def derive_best(values: Sequence[float], higher_is_better: bool, top_n: int = TO
     if not data:
         raise ValueError("no values to derive the best bound from")
     top = data[:top_n]
-    return math.fsum(top) / len(top)
+    return math.fsum(v / len(top) for v in top)  # divide first: no overflow for huge values
 
 
 def resolve_bounds(
@@ -168,6 +172,8 @@ def resolve_bounds(
         worst = derive_worst(values, spec.higher_is_better, quantile_method)
     if best == worst:
         raise ValueError(f"best and worst bounds are equal ({best:g}); the indicator cannot be normalised")
+    if not math.isfinite(best - worst):
+        raise ValueError(f"best ({best:g}) and worst ({worst:g}) are too far apart to normalise with")
     if (best > worst) != spec.higher_is_better:
         word = "above" if spec.higher_is_better else "below"
         raise ValueError(
@@ -179,8 +185,10 @@ def resolve_bounds(
 
 def normalise(value: float, bounds: Bounds) -> float:
     """100 (x - worst) / (best - worst), clipped to [0, 100]; works for either direction."""
-    score = 100.0 * (value - bounds.worst) / (bounds.best - bounds.worst)
-    return min(max(score, 0.0), 100.0)
+    share = (value - bounds.worst) / (bounds.best - bounds.worst)
+    if math.isnan(share):  # only from overflow of value - worst; the sign decides the side
+        share = 1.0 if (value > bounds.worst) == (bounds.best > bounds.worst) else 0.0
+    return min(max(100.0 * share, 0.0), 100.0)
 
 
 def colour_scale(spec: IndicatorSpec, bounds: Bounds) -> ColourScale | None:
