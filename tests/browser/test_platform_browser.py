@@ -1,0 +1,58 @@
+"""The foundation in a real browser: sign in, switch workspace, see the dashboard; keyboard and phone width."""
+
+from __future__ import annotations
+
+import pytest
+
+from citydip.core.tenancy import Role
+from support.browser import sign_in
+from support.factories import PASSWORD, make_user, make_workspace
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_switch_workspace_and_dashboard(live_server, page, sys_session):
+    with sys_session() as s:
+        user = make_user(s, "ana@lacity.example", name="Ana Ruiz")
+        make_workspace(s, "los-angeles", city="Los Angeles, US", owner=user, name="Los Angeles Office")
+        houston = make_workspace(s, "houston", city="Houston, US", name="Houston Office")
+        from citydip.accounts.service import set_membership
+
+        set_membership(s, user, houston.id, Role.viewer)
+    sign_in(page, live_server.url, "ana@lacity.example", PASSWORD)
+    assert page.get_by_role("heading", name="Your workspaces").is_visible()
+    page.get_by_role("link", name="Los Angeles Office").click()
+    assert page.get_by_role("heading", name="Los Angeles Office").is_visible()
+    assert page.get_by_text("Getting started").is_visible()
+    page.get_by_role("link", name="Switch workspace").click()
+    page.get_by_role("link", name="Houston Office").click()
+    assert page.get_by_role("heading", name="Houston Office").is_visible()
+    assert "/w/houston/" in page.url
+    page.get_by_role("link", name="Audit log").click()
+    assert page.get_by_role("heading", name="Audit log").is_visible()
+
+
+def test_wrong_password_message_and_skip_link(live_server, page, sys_session):
+    with sys_session() as s:
+        make_user(s, "ana@lacity.example")
+    page.goto(f"{live_server.url}/login")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.get_by_label("Email").fill("ana@lacity.example")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text().strip() == "The email or password is not correct."
+
+
+def test_phone_width_has_no_horizontal_scroll(live_server, browser, sys_session):
+    with sys_session() as s:
+        user = make_user(s, "ana@lacity.example")
+        make_workspace(s, "los-angeles", owner=user, name="Los Angeles Office")
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    sign_in(page, live_server.url, "ana@lacity.example", PASSWORD)
+    page.goto(f"{live_server.url}/w/los-angeles/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    context.close()
