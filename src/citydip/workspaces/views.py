@@ -14,7 +14,7 @@ from citydip.core.errors import AppError, NotFound
 from citydip.core.i18n import _
 from citydip.core.templating import render
 from citydip.core.tenancy import Role
-from citydip.core.web import Ctx, CurrentPrincipal, CurrentUser, Db, DbRoute
+from citydip.core.web import Ctx, CurrentPrincipal, CurrentUser, Db, DbRoute, PublicWorkspace
 from citydip.reference import repository as ref_repo
 from citydip.workspaces import repository as repo
 from citydip.workspaces.schemas import MemberIn, MemberOut, NetworkOut, WorkspaceOut
@@ -182,3 +182,16 @@ def api_networks(db: Db, principal: CurrentPrincipal, user: CurrentUser) -> list
         for n, members in repo.networks_with_members(db)
         if n.id in visible
     ]
+
+
+@router.get("/public/{ws}/", include_in_schema=False)
+def public_home(request: Request, db: Db, workspace: PublicWorkspace) -> Response:
+    """A workspace's public front page: what its office chose to publish, from every domain."""
+    from citydip.domains import rooms
+
+    city = ref_repo.city(db, workspace.city_id) if workspace.city_id else None
+    sections = []
+    for _package, module in rooms("public"):
+        sections.extend(module.sections(db, workspace))
+    return render(request, "workspaces/public_home.html", {"workspace": workspace, "city": city,
+                                                            "sections": sections})
