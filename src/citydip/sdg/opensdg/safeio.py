@@ -18,6 +18,10 @@ MAX_ARCHIVE_MEMBERS = 50_000
 MAX_COMPRESSION_RATIO = 200
 
 
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
 class InputFileError(Exception):
     """A file that cannot be read: too large, not UTF-8, unsafe archive ... (the message names the file)."""
 
@@ -39,8 +43,7 @@ def read_text(path: Path, shown: str, max_bytes: int | None = None) -> str:
     if size > max_bytes:
         raise InputFileError(
             shown,
-            f"is {size / 1024 / 1024:.0f} MB, over the {max_bytes // 1024 // 1024} MB limit; "
-            "split it or trim it",
+            f"is {_size(size)}, over the {_size(max_bytes)} limit; split it or trim it",
             "file-too-large",
         )
     try:
