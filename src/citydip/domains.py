@@ -19,6 +19,8 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "citydip.workspaces",
     "citydip.accounts",
     "citydip.audit",
+    "citydip.sdg",
+    "citydip.sdgindex",
 )
 
 

@@ -191,7 +191,10 @@ def write_rows(header: list[str], results: list[ProgressRowResult], out: TextIO)
 def progress_calc(
     in_csv: Annotated[Path, typer.Argument(help="CSV with one series per row (see docs/methods.md).")],
 ) -> None:
-    """Compute progress (value, score, status) for each series row of IN.csv and print CSV to stdout."""
+    """Compute progress (value, score, status) for each series row of IN.csv and print CSV to stdout.
+
+    Example: citydip sdg progress-calc series.csv > progress.csv
+    """
     try:
         header, results = read_and_compute(in_csv)
     except ProgressCsvError as exc:

@@ -53,7 +53,10 @@ def compute(
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output CSV (default: standard output).")] = None,
 ) -> None:
-    """Compute goal scores, colours, index and rank for every city and write them as CSV."""
+    """Compute goal scores, colours, index and rank for every city and write them as CSV.
+
+    Example: citydip index compute --values values.csv --spec spec.csv --regions regions.csv --out index.csv
+    """
     try:
         if impute_missing_goals is not None and regions is None:
             raise SdgIndexError("--impute-missing-goals region needs --regions R.csv")
@@ -91,3 +94,8 @@ def compute(
             f"note: {len(no_data)} city(ies) without any data, left unranked: {', '.join(no_data[:10])}",
             err=True,
         )
+
+
+def register(root: typer.Typer) -> None:
+    """Mount ``citydip index``."""
+    root.add_typer(app, name="index")
