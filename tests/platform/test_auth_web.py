@@ -183,3 +183,25 @@ def test_browser_helper_roundtrip(make_client, sys_session):
     _setup(sys_session)
     b: Browser = make_client().login("ana@lacity.example", PASSWORD)
     assert b.get("/account").status_code == 200
+
+
+def test_owner_edits_settings_and_editor_cannot(make_client, sys_session):
+    with sys_session() as s:
+        owner = make_user(s, "owner@example.org")
+        ws = make_workspace(s, "alpha", owner=owner)
+        editor = make_user(s, "editor@example.org")
+        accounts.set_membership(s, editor, ws.id, Role.editor)
+    b = make_client().login("owner@example.org", PASSWORD)
+    r = b.post(
+        "/w/alpha/settings",
+        {"name": "Alpha Office", "description": "Hello", "city": "Sao Paulo, BR", "public_site": "on"},
+    )
+    assert r.status_code == 303
+    page = b.get("/w/alpha/settings")
+    assert "Alpha Office" in page.text and "São Paulo, BR" in page.text
+    bad = b.post("/w/alpha/settings", {"name": "", "city": "Qqqzzzyy"})
+    assert bad.status_code == 422 and "enter a name" in bad.text and "no reference city" in bad.text
+    e = make_client().login("editor@example.org", PASSWORD)
+    assert e.get("/w/alpha/settings").status_code == 403
+    assert e.post("/w/alpha/settings", {"name": "Hijack"}).status_code == 403
+    assert "Alpha Office" in b.get("/public/alpha/").text

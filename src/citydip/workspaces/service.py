@@ -62,6 +62,40 @@ def create_workspace(
     return ws
 
 
+def update_workspace(
+    session: Session,
+    workspace: Workspace,
+    *,
+    name: str,
+    description: str,
+    city: str | None,
+    public_site: bool,
+) -> Workspace:
+    """Change a workspace's settings; the city is resolved against the reference cities."""
+    problems = []
+    if not name.strip():
+        problems.append(FieldProblem("name", "enter a name"))
+    if len(name) > 200:
+        problems.append(FieldProblem("name", "use at most 200 characters"))
+    city_id, country = workspace.city_id, workspace.country_code
+    if city is not None and city.strip():
+        match = resolve_city(session, city)
+        if match.city is None:
+            problems.append(FieldProblem("city", f"no reference city matches '{city}'; try 'Name, CC'"))
+        else:
+            city_id, country = match.city.geonames_id, match.city.country_code
+    elif city is not None:
+        city_id, country = None, None
+    if problems:
+        raise ValidationFailed("The settings were not saved.", problems)
+    workspace.name = name.strip()
+    workspace.description = description.strip()
+    workspace.city_id, workspace.country_code = city_id, country
+    workspace.public_site = public_site
+    session.flush()
+    return workspace
+
+
 def require_workspace(session: Session, slug: str) -> Workspace:
     """The workspace with this slug or NotFound."""
     ws = repo.workspace_by_slug(session, slug)

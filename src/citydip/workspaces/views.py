@@ -17,6 +17,7 @@ from citydip.core.tenancy import Role
 from citydip.core.web import Ctx, CurrentPrincipal, CurrentUser, Db, DbRoute, PublicWorkspace
 from citydip.reference import repository as ref_repo
 from citydip.workspaces import repository as repo
+from citydip.workspaces import service
 from citydip.workspaces.schemas import MemberIn, MemberOut, NetworkOut, WorkspaceOut
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
@@ -117,6 +118,41 @@ def remove_member(request: Request, db: Db, ctx: Ctx, user_id: int) -> Response:
     return RedirectResponse(f"/w/{ctx.slug}/members?flash=" + _("Member removed."), status_code=303)
 
 
+@router.get("/w/{ws}/settings", include_in_schema=False)
+def settings_page(request: Request, db: Db, ctx: Ctx) -> Response:
+    ctx.require_manage()
+    city = ref_repo.city(db, ctx.workspace.city_id) if ctx.workspace.city_id else None
+    return render(
+        request, "workspaces/settings.html", {"city_label": city.label if city else "", "errors": {}}
+    )
+
+
+@router.post("/w/{ws}/settings", include_in_schema=False)
+def save_settings(
+    request: Request,
+    db: Db,
+    ctx: Ctx,
+    name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    city: Annotated[str, Form()] = "",
+    public_site: Annotated[str, Form()] = "",
+) -> Response:
+    ctx.require_manage()
+    try:
+        service.update_workspace(
+            db, ctx.workspace, name=name, description=description, city=city, public_site=public_site == "on"
+        )
+    except AppError as exc:
+        errors = {p.field: p.message for p in exc.details}
+        return render(
+            request,
+            "workspaces/settings.html",
+            {"city_label": city, "errors": errors},
+            status_code=exc.status_code,
+        )
+    return RedirectResponse(f"/w/{ctx.slug}/settings?flash=" + _("Settings saved."), status_code=303)
+
+
 @router.get("/n/{network}", include_in_schema=False)
 def network_page(request: Request, db: Db, principal: CurrentPrincipal, network: str) -> Response:
     net = repo.network_by_slug(db, network)
@@ -193,5 +229,6 @@ def public_home(request: Request, db: Db, workspace: PublicWorkspace) -> Respons
     sections = []
     for _package, module in rooms("public"):
         sections.extend(module.sections(db, workspace))
-    return render(request, "workspaces/public_home.html", {"workspace": workspace, "city": city,
-                                                            "sections": sections})
+    return render(
+        request, "workspaces/public_home.html", {"workspace": workspace, "city": city, "sections": sections}
+    )
