@@ -75,3 +75,6 @@ def test_cli_json_and_missing_path(mini: Path, tmp_path: Path) -> None:
     missing = CliRunner().invoke(mounted(), ["sdg", "check", str(tmp_path / "absent")])
     assert missing.exit_code == 2
     assert "does not exist" in missing.output
+    (tmp_path / "empty").mkdir()
+    empty = CliRunner().invoke(mounted(), ["sdg", "check", str(tmp_path / "empty")])
+    assert empty.exit_code == 2 and "no data or metadata files found" in empty.output

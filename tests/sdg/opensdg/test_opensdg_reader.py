@@ -220,6 +220,12 @@ def test_zip_bomb_and_escaping_paths_are_refused(tmp_path: Path) -> None:
 def test_missing_repository_is_a_clear_error(tmp_path: Path) -> None:
     repo = read_repository(tmp_path / "nowhere")
     assert repo.problems[0].code == "repository-missing"
+    not_a_repo = tmp_path / "file.csv"
+    not_a_repo.write_text("Year,Value\n2015,1\n", encoding="utf-8")
+    assert read_repository(not_a_repo).problems[0].code == "repository-not-folder"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "no-indicators" in codes(read_repository(empty).problems, "error")
 
 
 def test_config_pattern_fallback_and_unread_files(mini: Path, tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ class _Collector:
     def add(
         self, severity: Severity, code: str, reason: str, row: int | None = None, column: str | None = None
     ) -> None:
+        """Record a problem (listed when among the first few of its kind)."""
         n = self.counts.get(code, 0) + 1
         self.counts[code] = n
         self.severity[code] = severity
@@ -63,6 +64,7 @@ class _Collector:
             self.problems.append(Problem(severity, code, reason, self.file, row, column, self.indicator))
 
     def finish(self) -> list[Problem]:
+        """The listed problems plus one summary line per kind that overflowed."""
         for code, n in self.counts.items():
             if n > MAX_LISTED:
                 self.problems.append(

@@ -47,6 +47,7 @@ def export_inputs(
     files = 0
 
     def write(rel: str, text: str) -> None:
+        """Write one file below the output folder."""
         nonlocal files
         path = base / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ indicator so a caller can import the good ones and keep the previous version of 
 from __future__ import annotations
 
 import copy
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -48,19 +49,23 @@ class _Reading:
         self._subfolders: dict[Path, list[Path]] = {}
 
     def rel(self, path: Path) -> str:
+        """Path relative to the repository root, with forward slashes."""
         return path.relative_to(self.root).as_posix()
 
     def indicator(self, ind_id: str) -> Indicator:
+        """The indicator being assembled for an id (created on first use)."""
         if ind_id not in self.indicators:
             self.indicators[ind_id] = Indicator(id=ind_id)
         return self.indicators[ind_id]
 
     def subfolders(self, folder: Path) -> list[Path]:
+        """Sub-folders of a folder (cached: language folders are looked up once per folder)."""
         if folder not in self._subfolders:
             self._subfolders[folder] = sorted(p for p in folder.iterdir() if p.is_dir())
         return self._subfolders[folder]
 
     def glob(self, pattern: str) -> list[Path]:
+        """Files matching a pattern relative to the root, remembering the folder as scanned."""
         self.scanned_dirs.add((self.root / pattern).parent)
         return sorted(p for p in self.root.glob(pattern) if p.is_file())
 
@@ -334,6 +339,12 @@ def read_repository(path: str | Path, config_file: str | Path | None = None) -> 
         repo = Repository(root=display)
         repo.problems.append(Problem("error", "repository-missing", "does not exist", display))
         return repo
+    if src.is_file() and not zipfile.is_zipfile(src):
+        repo = Repository(root=display)
+        repo.problems.append(
+            Problem("error", "repository-not-folder", "is neither a folder nor a .zip archive", display)
+        )
+        return repo
     try:
         with repository_folder(src) as root:
             cfg_path: Path | None = None
@@ -345,7 +356,17 @@ def read_repository(path: str | Path, config_file: str | Path | None = None) -> 
             schema_fields = _read_schema(reading)
             _read_data(reading)
             _read_meta(reading)
-            return _finish(reading, display, schema_fields)
+            repo = _finish(reading, display, schema_fields)
+            if not repo.indicators:
+                repo.problems.append(
+                    Problem(
+                        "error",
+                        "no-indicators",
+                        "no data or metadata files found (is this an Open SDG data repository?)",
+                        display,
+                    )
+                )
+            return repo
     except InputFileError as exc:
         repo = Repository(root=display)
         repo.problems.append(Problem("error", exc.code, exc.reason, exc.path))

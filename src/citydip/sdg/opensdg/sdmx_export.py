@@ -180,6 +180,7 @@ class _Codes:
         self.names: dict[str, str] = {}
 
     def code(self, text: str) -> str:
+        """The code for a cell text (totals, sex and urbanisation words get the standard codes)."""
         if text in self.by_text:
             return self.by_text[text]
         low = text.strip().lower()
@@ -201,6 +202,7 @@ class _Codes:
         return cid
 
     def total(self) -> str:
+        """The total code ``_T`` (added to the list)."""
         self.names.setdefault("_T", "Total")
         return "_T"
 

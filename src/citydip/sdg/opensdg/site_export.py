@@ -32,19 +32,29 @@ class RepositoryLike(Protocol):
     """What the exporters need: indicators, translations, the metadata schema and settings."""
 
     @property
-    def indicators(self) -> Mapping[str, Indicator]: ...
+    def indicators(self) -> Mapping[str, Indicator]:
+        """Indicators by id."""
+        ...
 
     @property
-    def translations(self) -> Mapping[str, Mapping[str, Mapping[str, str]]]: ...
+    def translations(self) -> Mapping[str, Mapping[str, Mapping[str, str]]]:
+        """language -> group -> key -> text."""
+        ...
 
     @property
-    def schema(self) -> Sequence[Mapping[str, Any]]: ...
+    def schema(self) -> Sequence[Mapping[str, Any]]:
+        """The metadata schema as prose.io fields."""
+        ...
 
     @property
-    def settings(self) -> Mapping[str, Any]: ...
+    def settings(self) -> Mapping[str, Any]:
+        """Data configuration settings (config_first, reporting_status_extra_fields ...)."""
+        ...
 
     @property
-    def languages(self) -> Sequence[str]: ...
+    def languages(self) -> Sequence[str]:
+        """Languages to publish."""
+        ...
 
 
 @dataclass
@@ -121,6 +131,7 @@ class _Writer:
         self.made: set[Path] = set()
 
     def write(self, folder: str, name: str, text: str) -> None:
+        """Write one file below the language folder."""
         path = self.base / folder
         if path not in self.made:
             path.mkdir(parents=True, exist_ok=True)
