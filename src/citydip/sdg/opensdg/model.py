@@ -11,6 +11,13 @@ One :class:`Repository` holds many :class:`Indicator` objects. An indicator carr
 
 Observations, dimensions, series and units are derived views over the table (:meth:`DataTable.observations`,
 :meth:`DataTable.dimensions`) so storage code can bulk-insert them without the reader paying for them.
+
+How it maps onto tables: indicator (``id``, ``number``, ``goal``, ``target``, ``name``, ``reporting_status``,
+``placeholder``, ``config`` as JSON); metadata (indicator, language, field, value) from ``meta`` (default
+language) and ``meta_translations``; series and units from ``DataTable.distinct("Series"/"Units")``;
+dimensions and their values from ``DataTable.dimensions()``; observations from ``DataTable.observations()``
+(year label, start year, value, series, unit, GeoCode, observation status, footnote, disaggregations, other
+attributes). Keeping ``columns`` + ``rows`` as well lets an export reproduce the file exactly.
 """
 
 from __future__ import annotations
