@@ -33,6 +33,10 @@ class PracticeDocument:
         """Return the searchable text fields joined by blank lines, in the given order."""
         return "\n\n".join(v.strip() for v in self.fields.values() if v and v.strip())
 
+    def place(self) -> str:
+        """City, country and region joined by spaces (searched as the place column)."""
+        return " ".join(p for p in (self.city, self.country, self.region) if p)
+
     def facet_values(self) -> list[tuple[str, str]]:
         """Return (facet, value) pairs used for filtering; empty values are skipped."""
         pairs: list[tuple[str, str]] = [("sdg", str(int(g))) for g in self.sdgs]
@@ -48,10 +52,15 @@ class PracticeDocument:
 
 @dataclass(frozen=True)
 class AccessRule:
-    """Who may see what: own workspace's practices plus others' practices of these visibilities."""
+    """Who may see what: own workspace's practices plus others' practices of these visibilities.
+
+    ``network_workspaces`` limits "network" practices of other workspaces to those workspaces (the caller's
+    network peers); None means network practices of any workspace (only for standalone use of the engine).
+    """
 
     own_workspace: str
     other_visibilities: frozenset[str] = frozenset({"network", "public"})
+    network_workspaces: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,14 @@ class SearchEngine(Protocol):
 
     def remove(self, doc_id: int) -> bool:
         """Remove one document; return whether it existed."""
+        ...
+
+    def remove_many(self, ids: Sequence[int]) -> int:
+        """Remove documents; return how many existed."""
+        ...
+
+    def doc_ids(self, workspace: str | None = None) -> set[int]:
+        """Ids of every indexed document, or of one workspace's."""
         ...
 
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20,

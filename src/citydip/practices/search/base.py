@@ -1,0 +1,413 @@
+"""What the SQL back-ends of practice search share: per-process index state, writes, fusion, hits, snippets.
+
+A back-end (SQLite FTS5, PostgreSQL full text) only supplies its SQL: schema, writing documents, the keyword
+query and, optionally, term document frequencies and snippets. Everything else lives here so both back-ends
+rank, filter and highlight alike.
+
+Two ways to use an engine:
+
+* **standalone** (benchmarks, tests of the engine): the engine owns its connection and commits its writes;
+* **bound** (the application): the engine runs on the connection of the caller's transaction and never
+  commits or rolls back, so the index changes with the practice rows or not at all. The process-wide
+  ``IndexState`` (vectors in memory) is shared by the short-lived bound engines of every request.
+
+Every write stores a new random generation token in ``practice_search_meta``; a reader whose in-memory vectors
+were built for another token reloads them. A rolled-back write therefore cannot leave stale vectors behind:
+the token in the database goes back to the old value, which no longer matches the one in memory.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from citydip.practices.search.dense import DenseMatrix, FloatArray
+from citydip.practices.search.embedding import MODEL_NAME, StaticEmbedder, default_embedder
+from citydip.practices.search.expansion import CrossLingualExpander
+from citydip.practices.search.fusion import rrf
+from citydip.practices.search.text import (
+    clean_query,
+    fold,
+    keywords,
+    mark_terms,
+    marked_to_html,
+    sentences,
+    strip_marks,
+)
+from citydip.practices.search.types import PracticeDocument, SearchFilters, SearchHit
+
+DENSE_BODY_CHARS = 1500
+COMMON_TERM_SHARE = 0.1
+COMMON_TERM_MIN_DOCS = 2000
+SNIPPET_MAX_SENTENCES = 60
+SNIPPET_DENSE_SENTENCES = 12
+MAX_LIMIT = 1000
+WORD_RE = re.compile(r"\w+")
+MODES = ("hybrid", "keyword", "dense")
+
+Params = list[Any]
+SubQuery = tuple[str, Params]
+
+
+def dense_text(doc: PracticeDocument) -> str:
+    """Text that the dense model sees: the title and the start of the body."""
+    return f"{doc.title}. {doc.body()[:DENSE_BODY_CHARS]}"
+
+
+def new_token() -> str:
+    """A fresh generation token."""
+    return uuid.uuid4().hex
+
+
+def _facet_in(facet: str, values: Sequence[str], params: Params) -> str:
+    marks = ",".join("?" * len(values))
+    params += [facet, *values]
+    return f"SELECT doc_id FROM practice_search_facets WHERE facet = ? AND value IN ({marks})"  # noqa: S608
+
+
+def filter_subquery(filters: SearchFilters | None) -> SubQuery | None:
+    """Return (SQL selecting the allowed doc ids, params) with ``?`` placeholders, or None when unrestricted."""
+    if filters is None or filters.is_empty():
+        return None
+    parts: list[str] = []
+    params: Params = []
+    for facet, values in filters.facet_sets():
+        parts.append(_facet_in(facet, values, params))
+    access = filters.access
+    if access is not None:
+        alts = [_facet_in("workspace", [access.own_workspace.strip().lower()], params)]
+        for vis in sorted(v.strip().lower() for v in access.other_visibilities):
+            if vis == "network" and access.network_workspaces is not None:
+                peers = sorted({w.strip().lower() for w in access.network_workspaces})
+                if not peers:
+                    continue
+                inner = _facet_in("workspace", peers, params)
+                params += ["visibility", vis]
+                alts.append(f"SELECT doc_id FROM practice_search_facets WHERE doc_id IN ({inner}) "  # noqa: S608
+                            "AND facet = ? AND value = ?")
+            else:
+                alts.append(_facet_in("visibility", [vis], params))
+        parts.append(" UNION ".join(alts))
+    sql = " INTERSECT ".join(f"SELECT doc_id FROM ({p}) AS f{i}" for i, p in enumerate(parts))  # noqa: S608
+    return sql, params
+
+
+class IndexState:
+    """What one process keeps for one index: vectors in memory, the generation they match, small caches."""
+
+    def __init__(self, embedder: StaticEmbedder | None = None) -> None:
+        """Create empty state; vectors are loaded on first use."""
+        self.embedder = embedder or default_embedder()
+        self.dense = DenseMatrix(self.embedder.dim)
+        self.generation: str | None = None
+        self.lock = threading.RLock()
+        self.n_docs: int | None = None
+        self.n_docs_generation: str | None = None
+        self.expander = CrossLingualExpander(self.embedder)
+        self.vocab_generation: str | None = None
+        self.schema_ready = False
+        self.features: dict[str, Any] = {}
+
+
+class SqlSearchEngine(ABC):
+    """Hybrid search over SQL tables prefixed ``practice_search_`` (see docs/search.md)."""
+
+    placeholder = "?"
+
+    def __init__(self, conn: Any, *, embedder: StaticEmbedder | None = None, state: IndexState | None = None,
+                 owns_transactions: bool = True, candidates: int = 100,
+                 weights: tuple[float, float, float] = (1.0, 0.5, 1.0), expand: bool = False) -> None:
+        """Wrap a DB-API connection; create the tables unless the state says they are known to exist."""
+        self._conn = conn
+        self.state = state or IndexState(embedder)
+        self._embedder = self.state.embedder
+        self.owns_transactions = owns_transactions
+        self.candidates = candidates
+        self.weights = weights
+        self.expand = expand
+        if not self.state.schema_ready:
+            with self._tx():
+                self.create_schema()
+                if self._read_generation() is None:
+                    self._execute("INSERT INTO practice_search_meta (key, value) VALUES ('generation', ?)",
+                                  [new_token()])
+                self._execute("DELETE FROM practice_search_meta WHERE key = 'model'")
+                self._execute("INSERT INTO practice_search_meta (key, value) VALUES ('model', ?)",
+                              [f"{MODEL_NAME}/{self._embedder.dim}"])
+            self.state.schema_ready = True
+
+    # ----- back-end hooks -----
+    @abstractmethod
+    def create_schema(self) -> None:
+        """Create the engine's tables if they do not exist (idempotent)."""
+
+    @abstractmethod
+    def _write_many(self, docs: Sequence[PracticeDocument], vecs: Sequence[FloatArray | None]) -> None:
+        """Insert or replace documents (text, facets, vectors) without committing."""
+
+    @abstractmethod
+    def _delete_many(self, ids: Sequence[int]) -> int:
+        """Delete documents without committing; return how many existed."""
+
+    @abstractmethod
+    def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
+                 exclude: int | None = None) -> list[int]:
+        """Ids of up to k documents matching any term, best first (never raises on term text)."""
+
+    @abstractmethod
+    def _bodies(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """{id: (title, body)} of some documents."""
+
+    def _doc_freqs(self, terms: list[str]) -> list[int] | None:
+        """Documents containing each (folded) term, or None when the back-end does not prune terms."""
+        return None
+
+    def _keyword_snippets(self, ids: Sequence[int], terms: list[str]) -> dict[int, str]:
+        """Back-end snippets (marked with the internal markers) for keyword hits; empty means use ours."""
+        return {}
+
+    def vocabulary(self) -> list[str]:
+        """Index words found in two or more documents (for cross-language expansion)."""
+        return []
+
+    # ----- plumbing -----
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._conn.execute(self._sql(sql), list(params))
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        cur = self._conn.cursor()
+        try:
+            cur.executemany(self._sql(sql), [list(r) for r in rows])
+        finally:
+            cur.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        """Commit on success when the engine owns its transactions; otherwise leave that to the caller."""
+        if not self.owns_transactions:
+            yield
+            return
+        try:
+            yield
+        except BaseException:
+            self._conn.rollback()
+            raise
+        self._conn.commit()
+
+    def _read_generation(self) -> str | None:
+        row = self._execute("SELECT value FROM practice_search_meta WHERE key = 'generation'").fetchone()
+        return None if row is None else str(row[0])
+
+    def _bump(self) -> str:
+        token = new_token()
+        self._execute("UPDATE practice_search_meta SET value = ? WHERE key = 'generation'", [token])
+        return token
+
+    def _sync(self) -> None:
+        """Reload the in-memory vectors when the index changed elsewhere (caller holds the state lock)."""
+        gen = self._read_generation()
+        if gen == self.state.generation:
+            return
+        rows = self._execute("SELECT id, vector FROM practice_search_docs WHERE vector IS NOT NULL").fetchall()
+        dim = self._embedder.dim
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        mat = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32).reshape(len(rows), dim)
+        self.state.dense.load(ids, mat)
+        self.state.generation = gen
+
+    # ----- writing -----
+    def index_many(self, docs: Sequence[PracticeDocument]) -> int:
+        """Add or replace many documents in one transaction; return how many were indexed."""
+        vecs = [self._embedder.embed(dense_text(d)) for d in docs]
+        with self.state.lock:
+            self._sync()
+            with self._tx():
+                self._write_many(docs, vecs)
+                token = self._bump()
+            for d, v in zip(docs, vecs, strict=True):
+                self.state.dense.upsert(d.id, v)
+            self.state.generation = token
+        return len(docs)
+
+    def add(self, doc: PracticeDocument) -> None:
+        """Add one document (replacing any with the same id)."""
+        self.index_many([doc])
+
+    def update(self, doc: PracticeDocument) -> None:
+        """Replace one document."""
+        self.index_many([doc])
+
+    def remove_many(self, ids: Sequence[int]) -> int:
+        """Remove documents; return how many existed."""
+        if not ids:
+            return 0
+        with self.state.lock:
+            self._sync()
+            with self._tx():
+                n = self._delete_many(list(ids))
+                token = self._bump()
+            for i in ids:
+                self.state.dense.remove(i)
+            self.state.generation = token
+        return n
+
+    def remove(self, doc_id: int) -> bool:
+        """Remove one document; return whether it existed."""
+        return self.remove_many([doc_id]) > 0
+
+    def doc_ids(self, workspace: str | None = None) -> set[int]:
+        """Ids of every indexed document, or of one workspace's."""
+        if workspace is None:
+            return {int(r[0]) for r in self._execute("SELECT id FROM practice_search_docs")}
+        return {int(r[0]) for r in self._execute(
+            "SELECT doc_id FROM practice_search_facets WHERE facet = 'workspace' AND value = ?",
+            [workspace.strip().lower()])}
+
+    def count(self) -> int:
+        """Return the number of indexed documents."""
+        row = self._execute("SELECT COUNT(*) FROM practice_search_docs").fetchone()
+        return int(row[0])
+
+    # ----- reading -----
+    def _prune(self, terms: list[str]) -> list[str]:
+        """Drop terms found in a large share of documents (they cost most and weigh least in BM25).
+
+        The two rarest terms present in the index are always kept.
+        """
+        if len(terms) <= 2:
+            return terms
+        dfs = self._doc_freqs(terms)
+        if dfs is None:
+            return terms
+        st = self.state
+        if st.n_docs is None or st.n_docs_generation != st.generation:
+            st.n_docs = self.count()
+            st.n_docs_generation = st.generation
+        limit = max(COMMON_TERM_SHARE * st.n_docs, COMMON_TERM_MIN_DOCS)
+        rarest = {t for t, _ in sorted(((t, d) for t, d in zip(terms, dfs, strict=True) if d > 0),
+                                       key=lambda td: td[1])[:2]}
+        return [t for t, d in zip(terms, dfs, strict=True) if t in rarest or 0 < d <= limit]
+
+    def _allowed(self, subq: SubQuery | None) -> set[int] | None:
+        if subq is None:
+            return None
+        return {int(r[0]) for r in self._execute(subq[0], subq[1])}
+
+    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20,
+               mode: str = "hybrid") -> list[SearchHit]:
+        """Return up to `limit` hits (mode hybrid, keyword or dense); never raises on query text."""
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}: use hybrid, keyword or dense")
+        q = clean_query(query)
+        limit = max(0, min(int(limit), MAX_LIMIT))
+        if not q or limit == 0:
+            return []
+        terms = keywords(q)
+        k = max(self.candidates, limit)
+        with self.state.lock:
+            self._sync()
+        subq = filter_subquery(filters)
+        kw = self._keyword(self._prune(terms), subq, k) if mode != "dense" else []
+        xterms = self.translations(terms) if mode == "hybrid" and self.expand else []
+        xl = self._keyword(self._prune(xterms), subq, k) if xterms else []
+        qvec = self._embedder.embed(q) if mode != "keyword" else None
+        dense: list[int] = []
+        if qvec is not None:
+            allowed = self._allowed(subq)
+            with self.state.lock:
+                dense = [i for i, _ in self.state.dense.top(qvec, k, allowed)]
+        return self._hits(kw, xl, dense, terms + xterms, qvec, limit)
+
+    def translations(self, terms: list[str]) -> list[str]:
+        """Index words in any language that mean what the query terms mean (cross-language expansion)."""
+        st = self.state
+        if st.vocab_generation != st.generation:
+            st.expander.add_words(self.vocabulary())
+            st.vocab_generation = st.generation
+        return st.expander.expand(terms)
+
+    def more_like_this(self, doc_id: int, filters: SearchFilters | None = None,
+                       limit: int = 10) -> list[SearchHit]:
+        """Return practices similar to one already indexed (itself excluded); [] for an unknown id."""
+        limit = max(0, min(int(limit), MAX_LIMIT))
+        row = self._bodies([doc_id]).get(doc_id)
+        if row is None or limit == 0:
+            return []
+        with self.state.lock:
+            self._sync()
+            vec = self.state.dense.vector(doc_id)
+        subq = filter_subquery(filters)
+        k = max(self.candidates, limit)
+        if vec is not None:  # neighbours in meaning, in any language
+            allowed = self._allowed(subq)
+            with self.state.lock:
+                dense = [i for i, _ in self.state.dense.top(vec, k, allowed, doc_id)]
+            return self._hits([], [], dense, [], vec, limit)
+        terms = keywords(f"{row[0]} {row[1][:300]}", limit=12)
+        kw = self._keyword(self._prune(terms), subq, k, exclude=doc_id)
+        return self._hits(kw, [], [], terms, None, limit)
+
+    def _hits(self, kw: list[int], xl: list[int], dense: list[int], terms: list[str],
+              qvec: FloatArray | None, limit: int) -> list[SearchHit]:
+        fused = rrf([kw, xl, dense], self.weights)[:limit]
+        if not fused:
+            return []
+        ids = [i for i, _ in fused]
+        kw_rank = {d: r for r, d in enumerate(kw, start=1)}
+        de_rank = {d: r for r, d in enumerate(dense, start=1)}
+        marks = ",".join("?" * len(ids))
+        meta = {int(r[0]): (str(r[1]), str(r[2])) for r in self._execute(
+            f"SELECT id, external_id, title FROM practice_search_docs WHERE id IN ({marks})", ids)}  # noqa: S608
+        snippets = self._snippets(ids, set(kw) | set(xl), terms, qvec)
+        hits = []
+        for doc, score in fused:
+            if doc not in meta:
+                continue
+            marked = snippets.get(doc, "")
+            hits.append(SearchHit(id=doc, external_id=meta[doc][0], title=meta[doc][1], score=round(score, 6),
+                                  snippet=strip_marks(marked), snippet_html=marked_to_html(marked),
+                                  keyword_rank=kw_rank.get(doc), dense_rank=de_rank.get(doc)))
+        return hits
+
+    def _snippets(self, ids: list[int], matched: set[int], terms: list[str],
+                  qvec: FloatArray | None) -> dict[int, str]:
+        """A highlighted sentence per hit: the one with most query words, else the one closest in meaning."""
+        keyword_hits = [i for i in ids if i in matched]
+        out = self._keyword_snippets(keyword_hits, terms) if keyword_hits and terms else {}
+        wanted = {fold(t) for t in terms}
+        rest = [i for i in ids if i not in out]
+        for rid, (_title, body) in self._bodies(rest).items():
+            parts = sentences(body or "")[:SNIPPET_MAX_SENTENCES]
+            best = self._best_sentence(parts, wanted if rid in matched else set(), qvec)
+            out[rid] = mark_terms(best, terms)
+        return out
+
+    def _best_sentence(self, parts: list[str], wanted: set[str], qvec: FloatArray | None) -> str:
+        if not parts:
+            return ""
+        if wanted:
+            counts = [len({fold(w) for w in WORD_RE.findall(p)} & wanted) for p in parts]
+            if max(counts) > 0:
+                return parts[counts.index(max(counts))]
+        if qvec is None or len(parts) == 1:
+            return parts[0]
+        mat, ok = self._embedder.embed_many(parts[:SNIPPET_DENSE_SENTENCES])
+        scores = np.where(ok, mat @ qvec, -np.inf)
+        return parts[int(np.argmax(scores))]
+
+    def close(self) -> None:
+        """Close the connection (standalone engines only)."""
+        if self.owns_transactions:
+            self._conn.close()

@@ -1,0 +1,166 @@
+"""Hybrid practice search on PostgreSQL: full text (tsvector, ts_rank_cd, ts_headline) + the same dense side.
+
+The keyword side mirrors the SQLite one: words are lower-cased and stripped of accents in Python with the same
+function (so both back-ends match words alike, with or without the ``unaccent`` extension), indexed with the
+``simple`` configuration (no stemming, every language treated alike) in one weighted ``tsvector`` per document
+(title A, place B, body D; ranked with ``ts_rank_cd`` weights body 1 : place 2 : title 4, as SQLite's bm25
+column weights), behind a GIN index. Snippets of keyword hits come from ``ts_headline`` with a ``simple`` +
+``unaccent`` configuration when the extension is available, so accented words are highlighted too. Vectors are
+stored as ``bytea`` (float32) and searched in memory exactly as on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from citydip.practices.search.base import IndexState, SqlSearchEngine, SubQuery
+from citydip.practices.search.dense import FloatArray
+from citydip.practices.search.embedding import StaticEmbedder
+from citydip.practices.search.text import MARK_CLOSE, MARK_OPEN, fold
+from citydip.practices.search.types import PracticeDocument
+
+HEADLINE_CONFIG = "practice_search_unaccent"
+RANK_WEIGHTS = "{0.25, 0, 0.5, 1.0}"  # D (body), C (unused), B (place), A (title)
+RANK_NORMALISATION = 1  # divide by 1 + log(document length), a mild length normalisation like BM25's
+HEADLINE_OPTIONS = (f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=12, "
+                    "MaxFragments=1, FragmentDelimiter=\" … \"")
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS practice_search_docs (id BIGINT PRIMARY KEY, external_id TEXT NOT NULL, "
+    "title TEXT NOT NULL, language TEXT, vector BYTEA, body TEXT NOT NULL DEFAULT '', "
+    "place TEXT NOT NULL DEFAULT '', tsv TSVECTOR NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS practice_search_docs_tsv ON practice_search_docs USING gin (tsv)",
+    "CREATE TABLE IF NOT EXISTS practice_search_facets (facet TEXT NOT NULL, value TEXT NOT NULL, "
+    "doc_id BIGINT NOT NULL, PRIMARY KEY (facet, value, doc_id))",
+    "CREATE INDEX IF NOT EXISTS practice_search_facets_doc ON practice_search_facets (doc_id)",
+    "CREATE TABLE IF NOT EXISTS practice_search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+UNACCENT_CONFIG = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    f"CREATE TEXT SEARCH CONFIGURATION {HEADLINE_CONFIG} (COPY = simple)",
+    f"ALTER TEXT SEARCH CONFIGURATION {HEADLINE_CONFIG} ALTER MAPPING FOR hword, hword_part, word "
+    "WITH unaccent, simple",
+)
+
+
+def _clean(text: str) -> str:
+    """PostgreSQL text cannot hold NUL characters."""
+    return text.replace("\x00", "")
+
+
+def _tsquery(terms: list[str]) -> tuple[str, list[Any]]:
+    """An OR of the terms, each through plainto_tsquery so no character is ever query syntax."""
+    sql = " || ".join("plainto_tsquery('simple', ?)" for _ in terms)
+    return sql, [fold(_clean(t)) for t in terms]
+
+
+class PostgresSearchEngine(SqlSearchEngine):
+    """Practice search index stored in PostgreSQL tables prefixed ``practice_search_``."""
+
+    placeholder = "%s"
+
+    def __init__(self, conn: Any, embedder: StaticEmbedder | None = None, candidates: int = 100,
+                 weights: tuple[float, float, float] = (1.0, 0.5, 1.0), expand: bool = False, *,
+                 state: IndexState | None = None, owns_transactions: bool = True) -> None:
+        """Wrap a psycopg 3 connection or open one from a ``postgresql://`` URL."""
+        if isinstance(conn, str):
+            import psycopg
+
+            conn = psycopg.connect(conn.replace("postgresql+psycopg://", "postgresql://", 1))
+        super().__init__(conn, embedder=embedder, state=state, owns_transactions=owns_transactions,
+                         candidates=candidates, weights=weights, expand=expand)
+
+    def create_schema(self) -> None:
+        """Create the tables and, when the unaccent extension can be had, the headline configuration."""
+        for stmt in SCHEMA:
+            self._execute(stmt)
+        if not self._has_headline_config():
+            self._execute("SAVEPOINT practice_search_unaccent")
+            try:
+                for stmt in UNACCENT_CONFIG:
+                    self._execute(stmt)
+            except Exception:  # no extension files or no right to create it: plain 'simple' headlines
+                self._execute("ROLLBACK TO SAVEPOINT practice_search_unaccent")
+            self._execute("RELEASE SAVEPOINT practice_search_unaccent")
+        self.state.features["headline_config"] = HEADLINE_CONFIG if self._has_headline_config() else "simple"
+
+    def _has_headline_config(self) -> bool:
+        row = self._execute("SELECT 1 FROM pg_ts_config WHERE cfgname = ?", [HEADLINE_CONFIG]).fetchone()
+        return row is not None
+
+    @property
+    def headline_config(self) -> str:
+        """The text search configuration used by ts_headline."""
+        value = self.state.features.get("headline_config")
+        if value is None:
+            value = HEADLINE_CONFIG if self._has_headline_config() else "simple"
+            self.state.features["headline_config"] = value
+        return str(value)
+
+    def _write_many(self, docs: Sequence[PracticeDocument], vecs: Sequence[FloatArray | None]) -> None:
+        ids = [d.id for d in docs]
+        self._execute("DELETE FROM practice_search_facets WHERE doc_id = ANY(?)", [ids])
+        rows = []
+        for d, v in zip(docs, vecs, strict=True):
+            title, place, body = _clean(d.title), _clean(d.place()), _clean(d.body())
+            blob = None if v is None else v.astype(np.float32).tobytes()
+            rows.append((d.id, _clean(d.external_id), title, d.language, blob, body, place,
+                         fold(title), fold(place), fold(body)))
+        self._executemany(
+            "INSERT INTO practice_search_docs (id, external_id, title, language, vector, body, place, tsv) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, setweight(to_tsvector('simple', ?), 'A') || "
+            "setweight(to_tsvector('simple', ?), 'B') || setweight(to_tsvector('simple', ?), 'D')) "
+            "ON CONFLICT (id) DO UPDATE SET external_id = EXCLUDED.external_id, title = EXCLUDED.title, "
+            "language = EXCLUDED.language, vector = EXCLUDED.vector, body = EXCLUDED.body, "
+            "place = EXCLUDED.place, tsv = EXCLUDED.tsv", rows)
+        self._executemany("INSERT INTO practice_search_facets VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                          [(f, _clean(v), d.id) for d in docs for f, v in d.facet_values()])
+
+    def _delete_many(self, ids: Sequence[int]) -> int:
+        ids = list(ids)
+        self._execute("DELETE FROM practice_search_facets WHERE doc_id = ANY(?)", [ids])
+        cur = self._execute("DELETE FROM practice_search_docs WHERE id = ANY(?)", [ids])
+        return int(cur.rowcount or 0)
+
+    def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
+                 exclude: int | None = None) -> list[int]:
+        terms = [t for t in terms if fold(_clean(t)).strip()]
+        if not terms:
+            return []
+        query_sql, params = _tsquery(terms)
+        sql = (f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id FROM practice_search_docs d, q "  # noqa: S608
+               "WHERE d.tsv @@ q.q")
+        if subq is not None:
+            sql += f" AND d.id IN ({subq[0]})"
+            params += subq[1]
+        if exclude is not None:
+            sql += " AND d.id <> ?"
+            params.append(exclude)
+        sql += f" ORDER BY ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q.q, {RANK_NORMALISATION}) DESC, d.id LIMIT ?"
+        params.append(k)
+        return [int(r[0]) for r in self._execute(sql, params)]
+
+    def _bodies(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        if not ids:
+            return {}
+        return {int(r[0]): (r[1], r[2]) for r in self._execute(
+            "SELECT id, title, body FROM practice_search_docs WHERE id = ANY(?)", [list(ids)])}
+
+    def _keyword_snippets(self, ids: Sequence[int], terms: list[str]) -> dict[int, str]:
+        """ts_headline fragments; hits whose fragment highlights nothing fall back to the shared snippets."""
+        terms = [t for t in terms if fold(_clean(t)).strip()]
+        if not terms or not ids:
+            return {}
+        query_sql, params = _tsquery(terms)
+        sql = (f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id, ts_headline(?::regconfig, d.body, q.q, ?) "  # noqa: S608
+               "FROM practice_search_docs d, q WHERE d.id = ANY(?)")
+        rows = self._execute(sql, [*params, self.headline_config, HEADLINE_OPTIONS, list(ids)])
+        return {int(r[0]): " ".join(str(r[1]).split()) for r in rows if MARK_OPEN in str(r[1])}
+
+    def vocabulary(self) -> list[str]:
+        """Index words found in two or more documents (ts_stat over the tsvectors)."""
+        return [r[0] for r in self._execute(
+            "SELECT word FROM ts_stat('SELECT tsv FROM practice_search_docs') WHERE ndoc >= 2")]
