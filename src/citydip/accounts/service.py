@@ -32,6 +32,7 @@ from citydip.core.errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from citydip.core.i18n import _
 from citydip.core.tenancy import Role
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -51,7 +52,7 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError:
         raise ValidationFailed(
-            "Unknown role.", [FieldProblem("role", f"'{value}' is not one of owner, editor, viewer")]
+            _("Unknown role."), [FieldProblem("role", f"'{value}' is not one of owner, editor, viewer")]
         ) from None
 
 
@@ -62,15 +63,15 @@ def create_user(
     email = normalise_email(email)
     problems = []
     if not EMAIL_RE.match(email):
-        problems.append(FieldProblem("email", "Enter an email address like name@city.gov."))
+        problems.append(FieldProblem("email", _("Enter an email address like name@city.gov.")))
     reason = password_problem(password)
     if reason:
         problems.append(FieldProblem("password", reason))
     if problems:
-        raise ValidationFailed("The user could not be created.", problems)
+        raise ValidationFailed(_("The user could not be created."), problems)
     if repo.user_by_email(session, email):
         raise Conflict(
-            "A user with this email already exists.", [FieldProblem("email", "already registered")]
+            _("A user with this email already exists."), [FieldProblem("email", _("already registered"))]
         )
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin)
     session.add(user)
@@ -90,7 +91,7 @@ def set_password(session: Session, user: User, password: str, *, keep_session_id
     """Change a password and end the user's other sessions."""
     reason = password_problem(password)
     if reason:
-        raise ValidationFailed("The password was not changed.", [FieldProblem("password", reason)])
+        raise ValidationFailed(_("The password was not changed."), [FieldProblem("password", reason)])
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     for s in repo.live_sessions_of(session, user.id):
@@ -105,8 +106,8 @@ def change_password(
     """Change one's own password after checking the current one."""
     if not verify_password(user.password_hash, current):
         raise ValidationFailed(
-            "The password was not changed.",
-            [FieldProblem("current_password", "The current password is wrong.")],
+            _("The password was not changed."),
+            [FieldProblem("current_password", _("The current password is wrong."))],
         )
     set_password(session, user, new, keep_session_id=keep_session_id)
 
@@ -152,7 +153,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, throttle:
     if user is None or not ok or not user.is_active:
         # The caller records the failure in its own transaction (record_login_failure): this request's
         # transaction rolls back, but the throttle must still count the attempt.
-        raise NotAuthenticated("The email or password is not correct.")
+        raise NotAuthenticated(_("The email or password is not correct."))
     session.add(LoginAttempt(email=email, ip=ip, at=now, success=True))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -220,12 +221,12 @@ def create_api_token(
     member = repo.membership(session, user.id, workspace_id)
     if member is None:
         raise ValidationFailed(
-            "The token was not created.",
-            [FieldProblem("workspace", "the user is not a member of this workspace")],
+            _("The token was not created."),
+            [FieldProblem("workspace", _("the user is not a member of this workspace"))],
         )
     if _rank(role) > _rank(Role(member.role)):
         raise ValidationFailed(
-            "The token was not created.",
+            _("The token was not created."),
             [FieldProblem("role", f"a token cannot exceed the user's role ({member.role})")],
         )
     token = new_token(TOKEN_PREFIX)
@@ -284,7 +285,9 @@ def set_membership(session: Session, user: User, workspace_id: int, role: Role) 
         session.add(row)
     else:
         if row.role == Role.owner and role != Role.owner and repo.count_owners(session, workspace_id) <= 1:
-            raise Conflict("A workspace needs at least one owner.", [FieldProblem("role", "last owner")])
+            raise Conflict(
+                _("A workspace needs at least one owner."), [FieldProblem("role", _("last owner"))]
+            )
         row.role = role.value
     session.flush()
     return row
@@ -294,9 +297,9 @@ def remove_membership(session: Session, user: User, workspace_id: int) -> None:
     """Remove a user from a workspace (never the last owner)."""
     row = repo.membership(session, user.id, workspace_id)
     if row is None:
-        raise NotFound("This user is not a member of the workspace.")
+        raise NotFound(_("This user is not a member of the workspace."))
     if row.role == Role.owner and repo.count_owners(session, workspace_id) <= 1:
-        raise Conflict("A workspace needs at least one owner.", [FieldProblem("role", "last owner")])
+        raise Conflict(_("A workspace needs at least one owner."), [FieldProblem("role", _("last owner"))])
     session.delete(row)
     session.flush()
 

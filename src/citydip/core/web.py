@@ -23,7 +23,7 @@ from citydip.accounts.security import same, sign, token_digest
 from citydip.audit.recorder import Actor, set_actor
 from citydip.core.config import Settings
 from citydip.core.errors import CsrfFailed, NotAuthenticated, NotFound, PermissionDenied
-from citydip.core.i18n import set_locale
+from citydip.core.i18n import _, set_locale
 from citydip.core.tenancy import Role, Scope, set_scope
 from citydip.workspaces import repository as ws_repo
 from citydip.workspaces.models import Workspace
@@ -134,7 +134,7 @@ def resolve_principal(request: Request) -> Principal:
         token = accounts.resolve_api_token(db, bearer)
         user = db.get(User, token.user_id) if token else None
         if token is None or user is None or not user.is_active:
-            raise NotAuthenticated("The API token is not valid, has expired or was revoked.")
+            raise NotAuthenticated(_("The API token is not valid, has expired or was revoked."))
         member_roles = accounts.roles_of(db, user.id)
         roles: dict[int, Role] = {}
         if token.workspace_id in member_roles:
@@ -200,12 +200,12 @@ class WorkspaceContext:
     def require_edit(self) -> None:
         """Raise unless the caller may edit this workspace's records."""
         if not self.role.can_edit:
-            raise PermissionDenied("Your role in this workspace is read-only.")
+            raise PermissionDenied(_("Your role in this workspace is read-only."))
 
     def require_manage(self) -> None:
         """Raise unless the caller owns this workspace."""
         if not self.role.can_manage:
-            raise PermissionDenied("Only the workspace's owners can do this.")
+            raise PermissionDenied(_("Only the workspace's owners can do this."))
 
 
 def workspace_context(request: Request, ws: str, principal: CurrentPrincipal) -> WorkspaceContext:
@@ -213,7 +213,7 @@ def workspace_context(request: Request, ws: str, principal: CurrentPrincipal) ->
     db = get_db(request)
     workspace = ws_repo.workspace_by_slug(db, ws)
     if workspace is None or workspace.id not in principal.roles:
-        raise NotFound("This workspace does not exist or you are not a member of it.")
+        raise NotFound(_("This workspace does not exist or you are not a member of it."))
     ctx = WorkspaceContext(workspace, principal.roles[workspace.id], principal)
     request.state.workspace_ctx = ctx
     return ctx
@@ -227,7 +227,7 @@ def public_workspace(request: Request, ws: str) -> Workspace:
     resolve_principal(request)
     workspace = ws_repo.workspace_by_slug(get_db(request), ws)
     if workspace is None or not workspace.public_site:
-        raise NotFound("No such public site.")
+        raise NotFound(_("No such public site."))
     return workspace
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from citydip.core.errors import NotFound
+from citydip.core.i18n import _
 from citydip.core.templating import render
 from citydip.core.text import fold
 from citydip.core.web import CurrentPrincipal, Db, DbRoute
@@ -41,7 +42,7 @@ def city_search_page(
 def city_page(request: Request, db: Db, principal: CurrentPrincipal, geonames_id: int) -> Response:
     city = repo.city(db, geonames_id)
     if city is None:
-        raise NotFound("No such city in the reference data.")
+        raise NotFound(_("No such city in the reference data."))
     country = repo.country(db, city.country_code)
     sections = []
     from citydip.domains import rooms
@@ -80,7 +81,7 @@ def api_resolve(
 def api_city(db: Db, geonames_id: int) -> CityOut:
     city = repo.city(db, geonames_id)
     if city is None:
-        raise NotFound("No such city in the reference data.")
+        raise NotFound(_("No such city in the reference data."))
     return CityOut.model_validate(city)
 
 

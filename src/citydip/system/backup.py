@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from citydip.core.database import is_sqlite
 from citydip.core.errors import AppError, Conflict, ValidationFailed
+from citydip.core.i18n import _
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -42,7 +43,7 @@ class BackupReport:
 def _sqlite_path(engine: Engine) -> Path:
     database = make_url(engine.url).database
     if not database or database == ":memory:":
-        raise ValidationFailed("An in-memory SQLite database cannot be backed up.")
+        raise ValidationFailed(_("An in-memory SQLite database cannot be backed up."))
     return Path(database)
 
 
@@ -167,7 +168,7 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> BackupRepor
     if not source.exists():
         raise ValidationFailed(f"{source} does not exist.")
     if _has_data(engine) and not force:
-        raise Conflict("The database already holds workspaces or users; pass --force to overwrite it.")
+        raise Conflict(_("The database already holds workspaces or users; pass --force to overwrite it."))
     if is_sqlite(str(engine.url)):
         _sqlite_integrity(source)
         expected, revision = _sqlite_counts(source)

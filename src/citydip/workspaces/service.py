@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from citydip.accounts.models import User
 from citydip.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from citydip.core.i18n import _
 from citydip.core.tenancy import Role, Scope
 from citydip.reference.cities import resolve_city
 from citydip.workspaces import repository as repo
@@ -33,8 +34,12 @@ def check_slug(slug: str) -> str:
     """A valid, unreserved slug or a ValidationFailed naming the field."""
     if not SLUG_RE.match(slug) or slug in RESERVED:
         raise ValidationFailed(
-            "Invalid slug.",
-            [FieldProblem("slug", "use 1-64 lower-case letters, digits and hyphens (not a reserved word)")],
+            _("Invalid slug."),
+            [
+                FieldProblem(
+                    "slug", _("use 1-64 lower-case letters, digits and hyphens (not a reserved word)")
+                )
+            ],
         )
     return slug
 
@@ -45,14 +50,15 @@ def create_workspace(
     """Create a workspace, linking it to a reference city when ``city`` is given ("Los Angeles, US")."""
     check_slug(slug)
     if repo.workspace_by_slug(session, slug):
-        raise Conflict(f"A workspace with slug '{slug}' already exists.", [FieldProblem("slug", "taken")])
+        raise Conflict(f"A workspace with slug '{slug}' already exists.", [FieldProblem("slug", _("taken"))])
     city_id = None
     country = None
     if city:
         match = resolve_city(session, city)
         if match.city is None:
             raise ValidationFailed(
-                "Unknown city.", [FieldProblem("city", f"no reference city matches '{city}'; try 'Name, CC'")]
+                _("Unknown city."),
+                [FieldProblem("city", f"no reference city matches '{city}'; try 'Name, CC'")],
             )
         city_id, country = match.city.geonames_id, match.city.country_code
         name = name or f"{match.city.name} Office of International Affairs"
@@ -74,9 +80,9 @@ def update_workspace(
     """Change a workspace's settings; the city is resolved against the reference cities."""
     problems = []
     if not name.strip():
-        problems.append(FieldProblem("name", "enter a name"))
+        problems.append(FieldProblem("name", _("enter a name")))
     if len(name) > 200:
-        problems.append(FieldProblem("name", "use at most 200 characters"))
+        problems.append(FieldProblem("name", _("use at most 200 characters")))
     city_id, country = workspace.city_id, workspace.country_code
     if city is not None and city.strip():
         match = resolve_city(session, city)
@@ -87,7 +93,7 @@ def update_workspace(
     elif city is not None:
         city_id, country = None, None
     if problems:
-        raise ValidationFailed("The settings were not saved.", problems)
+        raise ValidationFailed(_("The settings were not saved."), problems)
     workspace.name = name.strip()
     workspace.description = description.strip()
     workspace.city_id, workspace.country_code = city_id, country
@@ -108,7 +114,7 @@ def create_network(session: Session, slug: str, name: str, description: str = ""
     """Create a network of workspaces."""
     check_slug(slug)
     if repo.network_by_slug(session, slug):
-        raise Conflict(f"A network with slug '{slug}' already exists.", [FieldProblem("slug", "taken")])
+        raise Conflict(f"A network with slug '{slug}' already exists.", [FieldProblem("slug", _("taken"))])
     net = Network(slug=slug, name=name.strip() or slug, description=description)
     session.add(net)
     session.flush()
@@ -137,7 +143,7 @@ def leave_network(session: Session, network: Network, workspace: Workspace) -> N
     """Remove a workspace from a network."""
     row = repo.membership_row(session, network.id, workspace.id)
     if row is None:
-        raise NotFound("This workspace is not a member of the network.")
+        raise NotFound(_("This workspace is not a member of the network."))
     session.delete(row)
     session.flush()
 
