@@ -33,15 +33,23 @@ SHARED = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "open
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[dict[str, float], Any]:
     """Run ``fn`` ``repeat`` times; return min/median/max seconds and the last result."""
     times: list[float] = []
+    user: list[float] = []
+    system: list[float] = []
     result: Any = None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, before = time.perf_counter(), os.times()
         result = fn()
+        after = os.times()
         times.append(time.perf_counter() - start)
+        user.append(after.user - before.user)
+        system.append(after.system - before.system)
     return {
         "min_s": round(min(times), 3),
         "median_s": round(statistics.median(times), 3),
         "max_s": round(max(times), 3),
+        # Python work vs kernel work (file creation on the shared disk varies a lot from run to run).
+        "user_cpu_median_s": round(statistics.median(user), 3),
+        "system_cpu_median_s": round(statistics.median(system), 3),
     }, result
 
 
