@@ -78,9 +78,9 @@ def demo(
     console.print(f"Demo workspaces ready: {', '.join(info.workspaces)} (sample data).")
     settings = get_settings()
     url = f"http://{settings.host}:{port or settings.port}/"
-    console.print(
-        f"Sign in at [bold]{url}login[/] as [bold]{info.email}[/] with password [bold]{info.password}[/]"
-    )
+    console.print(f"Sign in at [bold]{url}login[/]")
+    console.print(f"  email:    [bold]{info.email}[/]")
+    console.print(f"  password: [bold]{info.password}[/]")
     if serve_after:
         serve(None, port)
 
