@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from citydip.core.tenancy import Role
-from support.browser import sign_in
+from support.browser import accessibility_problems, sign_in
 from support.factories import PASSWORD, make_user, make_workspace
 
 pytestmark = pytest.mark.browser
@@ -30,6 +30,18 @@ def test_sign_in_switch_workspace_and_dashboard(live_server, page, sys_session):
     assert "/w/houston/" in page.url
     page.get_by_role("link", name="Audit log").click()
     assert page.get_by_role("heading", name="Audit log").is_visible()
+    for path in (
+        "/login",
+        "/",
+        "/w/los-angeles/",
+        "/w/los-angeles/members",
+        "/w/los-angeles/audit",
+        "/account",
+        "/w/los-angeles/settings",
+        "/reference/cities?q=paris",
+    ):
+        page.goto(live_server.url + path)
+        assert accessibility_problems(page) == [], path
 
 
 def test_wrong_password_message_and_skip_link(live_server, page, sys_session):

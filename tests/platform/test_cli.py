@@ -129,3 +129,55 @@ def test_backup_and_restore_roundtrip(cli, tmp_path, sys_session):
     garbage.write_bytes(b"not a database at all" * 100)
     code, out = cli("restore", str(garbage), "--force")
     assert code == 1 and "Traceback" not in out
+
+
+def test_toml_configuration_file(tmp_path, monkeypatch):
+    from citydip.core.config import Settings
+
+    cfg = tmp_path / "citydip.toml"
+    cfg.write_text('[citydip]\ndatabase_url = "sqlite:////tmp/from-toml.sqlite3"\nport = 8123\n')
+    monkeypatch.setenv("CITYDIP_CONFIG", str(cfg))
+    monkeypatch.delenv("CITYDIP_DATABASE_URL", raising=False)
+    settings = Settings()
+    assert settings.resolved_database_url() == "sqlite:////tmp/from-toml.sqlite3"
+    assert settings.port == 8123
+    monkeypatch.setenv("CITYDIP_PORT", "9000")
+    assert Settings().port == 9000  # environment variables win over the file
+
+
+def test_backup_is_consistent_while_writes_continue(cli, tmp_path, settings, factory):
+    import threading
+
+    from support.databases import backend
+    from support.factories import make_user, system_session
+
+    if backend() != "sqlite":
+        pytest.skip("the SQLite online-backup path; PostgreSQL uses an exported snapshot")
+    stop = threading.Event()
+    written = []
+
+    def writer() -> None:
+        n = 0
+        while not stop.is_set():
+            with system_session(factory) as s:
+                make_user(s, f"writer{n}@example.org", password="long-enough-pass")
+            written.append(n)
+            n += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 3:
+            stop.wait(0.01)
+        code, out = cli("backup", str(tmp_path / "live.db"))
+    finally:
+        stop.set()
+        thread.join()
+    assert code == 0, out
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "live.db")
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    users = con.execute("SELECT count(*) FROM users").fetchone()[0]
+    con.close()
+    assert 3 <= users <= len(written)
