@@ -22,6 +22,7 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "citydip.sdg",
     "citydip.sdgindex",
     "citydip.register",
+    "citydip.practices",
 )
 
 

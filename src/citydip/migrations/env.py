@@ -12,6 +12,13 @@ from citydip.domains import load_models
 load_models()
 target_metadata = Base.metadata
 config = context.config
+# Tables written by something other than the ORM (the practice search index: FTS5 or tsvector tables created
+# by the practices migration); autogenerate must neither drop nor compare them.
+UNMANAGED_TABLE_PREFIXES = ("practice_search_",)
+
+
+def _include_name(name: str | None, type_: str, _parents: object) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith(UNMANAGED_TABLE_PREFIXES))
 
 
 def _url() -> str:
@@ -25,6 +32,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=is_sqlite(_url()),
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

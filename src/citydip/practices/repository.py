@@ -1,0 +1,172 @@
+"""Every query of practices. Lists start from the current workspace; shared practices of other workspaces are
+read only through ``visible_criteria`` (own workspace, public, or network-shared by a network peer)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from citydip.core.listing import Filter, ListSpec
+from citydip.core.tenancy import Visibility
+from citydip.practices.models import Practice
+from citydip.practices.vocab import LANGUAGES
+from citydip.reference.models import City, Country
+from citydip.workspaces.models import Workspace
+
+PRACTICE_LIST = ListSpec(
+    filters=(
+        Filter("visibility", "Visibility", Practice.visibility, choices=[(v.value, v.value) for v in Visibility]),
+        Filter("language", "Language", Practice.language, choices=[(c, c) for c, _ in LANGUAGES]),
+        Filter("country", "Country (ISO code)", Practice.country_code),
+        Filter("sample", "Sample records only", Practice.is_sample, type="bool"),
+    ),
+    sorts={"title": Practice.title, "updated": Practice.updated_at, "created": Practice.created_at,
+           "city": Practice.city_name},
+    default_sort="-updated",
+    search_columns=(Practice.title, Practice.city_name, Practice.summary),
+    per_page=25,
+)
+
+
+def visible_criteria(workspace_id: int, network_workspaces: Iterable[int]) -> ColumnElement[bool]:
+    """Practices a workspace may read: its own, public ones, and network-shared ones of its network peers."""
+    peers = sorted(set(network_workspaces) - {workspace_id})
+    clauses: list[ColumnElement[bool]] = [
+        Practice.workspace_id == workspace_id,
+        Practice.visibility == Visibility.public.value,
+    ]
+    if peers:
+        clauses.append(and_(Practice.visibility == Visibility.network.value, Practice.workspace_id.in_(peers)))
+    return or_(*clauses)
+
+
+def own_practices(workspace_id: int) -> Select[Any]:
+    """The statement listing one workspace's practices (for ``paginate``)."""
+    return select(Practice).where(Practice.workspace_id == workspace_id)
+
+
+def own_practice(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Practice | None:
+    """One of the workspace's own practices."""
+    return session.scalar(
+        select(Practice).where(Practice.workspace_id == workspace_id, Practice.id == practice_id)
+    )
+
+
+def visible_practice(
+    session: Session, workspace_id: int, network_workspaces: Iterable[int], practice_id: uuid.UUID
+) -> Practice | None:
+    """A practice the workspace may read (own or shared with it)."""
+    return session.scalar(
+        select(Practice).where(Practice.id == practice_id, visible_criteria(workspace_id, network_workspaces))
+    )
+
+
+def visible_by_search_keys(
+    session: Session, workspace_id: int, network_workspaces: Iterable[int], keys: Sequence[int]
+) -> dict[int, Practice]:
+    """Visible practices by search key (hits of the search index mapped back to rows)."""
+    if not keys:
+        return {}
+    rows = session.scalars(
+        select(Practice).where(
+            Practice.search_key.in_(list(keys)), visible_criteria(workspace_id, network_workspaces)
+        )
+    ).all()
+    return {p.search_key: p for p in rows}
+
+
+def recent_visible_in(
+    session: Session, workspace_id: int, network_workspaces: Iterable[int], owners: Iterable[int], limit: int
+) -> Sequence[Practice]:
+    """The most recently changed visible practices of some workspaces."""
+    return session.scalars(
+        select(Practice)
+        .where(Practice.workspace_id.in_(sorted(set(owners))), visible_criteria(workspace_id, network_workspaces))
+        .order_by(Practice.updated_at.desc())
+        .limit(limit)
+    ).all()
+
+
+def by_external_ids(session: Session, workspace_id: int) -> dict[str, Practice]:
+    """The workspace's practices that carry an external id, by that id (for re-imports)."""
+    rows = session.scalars(
+        select(Practice).where(Practice.workspace_id == workspace_id, Practice.external_id.is_not(None))
+    ).all()
+    return {p.external_id: p for p in rows if p.external_id}
+
+
+def external_id_taken(
+    session: Session, workspace_id: int, external_id: str, except_id: uuid.UUID | None = None
+) -> bool:
+    """Whether another practice of the workspace has this external id."""
+    stmt = select(Practice.id).where(Practice.workspace_id == workspace_id, Practice.external_id == external_id)
+    if except_id is not None:
+        stmt = stmt.where(Practice.id != except_id)
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def workspace_practices(session: Session, workspace_id: int | None = None) -> Sequence[Practice]:
+    """All practices of one workspace (or of every workspace the session may read), for re-indexing."""
+    stmt = select(Practice).order_by(Practice.workspace_id, Practice.id)
+    if workspace_id is not None:
+        stmt = stmt.where(Practice.workspace_id == workspace_id)
+    return session.scalars(stmt).all()
+
+
+def count_own(session: Session, workspace_id: int) -> int:
+    """How many practices a workspace has."""
+    return int(
+        session.scalar(select(func.count()).select_from(Practice).where(Practice.workspace_id == workspace_id))
+        or 0
+    )
+
+
+def recent_own(session: Session, workspace_id: int, limit: int = 5) -> Sequence[Practice]:
+    """The workspace's most recently changed practices."""
+    return session.scalars(
+        own_practices(workspace_id).order_by(Practice.updated_at.desc()).limit(limit)
+    ).all()
+
+
+def workspace_slugs(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """{workspace id: (slug, name)}."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Workspace.id, Workspace.slug, Workspace.name).where(Workspace.id.in_(wanted)))
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def country_regions(session: Session) -> dict[str, str]:
+    """{ISO alpha-2: UN M49 sub-region} for every country."""
+    rows = session.execute(select(Country.alpha2, Country.subregion, Country.region))
+    return {r[0]: (r[1] or r[2] or "") for r in rows}
+
+
+def countries(session: Session) -> list[tuple[str, str]]:
+    """(alpha-2, name) of every country, by name."""
+    return [(r[0], r[1]) for r in session.execute(select(Country.alpha2, Country.name).order_by(Country.name))]
+
+
+def regions(session: Session) -> list[str]:
+    """The UN M49 sub-regions, sorted."""
+    rows = session.scalars(select(Country.subregion).where(Country.subregion != "").distinct())
+    return sorted(set(rows))
+
+
+def city_populations(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """{GeoNames id: population} of some reference cities."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    return {r[0]: r[1] for r in session.execute(select(City.geonames_id, City.population)
+                                                .where(City.geonames_id.in_(wanted)))}
+
+
+def city(session: Session, geonames_id: int) -> City | None:
+    """A reference city."""
+    return session.get(City, geonames_id)

@@ -1,0 +1,265 @@
+"""Practices: create, update, delete, read what a workspace may see, SDG suggestions.
+
+Every change also updates the search index in the same transaction (``indexing``). Services only flush.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from citydip.core.database import new_id
+from citydip.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from citydip.core.tenancy import Role, get_scope
+from citydip.practices import indexing
+from citydip.practices import repository as repo
+from citydip.practices.models import TEXT_FIELDS, Practice
+from citydip.practices.schemas import PracticeIn
+from citydip.practices.search import detect_language
+from citydip.practices.search.sdg import suggest_sdgs
+from citydip.practices.vocab import city_size_for
+from citydip.reference import repository as ref_repo
+from citydip.reference.cities import country_code_for, resolve_city
+from citydip.workspaces.models import Workspace
+
+CITY_FUZZY_MIN = 95.0
+SEARCH_KEY_MASK = (1 << 62) - 1
+
+
+class WorkspaceRef(Protocol):
+    """The workspace a service works in (a request's ``WorkspaceContext`` or the CLI's ``CliWorkspace``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def slug(self) -> str: ...
+
+    def require_edit(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CliWorkspace:
+    """A workspace addressed from the command line, where the operator has system rights."""
+
+    workspace: Workspace
+
+    @property
+    def id(self) -> int:
+        """The workspace id."""
+        return self.workspace.id
+
+    @property
+    def slug(self) -> str:
+        """The workspace slug."""
+        return self.workspace.slug
+
+    def require_edit(self) -> None:
+        """The command line may always edit."""
+
+
+def search_key_for(practice_id: uuid.UUID) -> int:
+    """The practice's id in the search index: the low 62 (random) bits of its UUIDv7."""
+    return practice_id.int & SEARCH_KEY_MASK
+
+
+def problems_from(exc: ValidationError, row: int | None = None, file: str | None = None,
+                  prefix: str = "") -> list[FieldProblem]:
+    """Turn pydantic's errors into FieldProblems naming the field (and row and file for imports)."""
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        name = prefix + (".".join(loc) if loc else "record")
+        message = str(err["msg"]).removeprefix("Value error, ")
+        out.append(FieldProblem(name, message, row=row, file=file))
+    return out
+
+
+def validate(data: dict[str, Any], row: int | None = None, file: str | None = None) -> PracticeIn:
+    """Validate raw practice fields; raise ValidationFailed naming each bad field."""
+    try:
+        return PracticeIn.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed("Some fields are not valid.", problems_from(exc, row, file)) from None
+
+
+@dataclass
+class Resolver:
+    """Resolves cities and countries once per distinct value (imports see the same city many times)."""
+
+    session: Session
+    cities: dict[tuple[str, str], tuple[int | None, str, str | None, int]] = field(default_factory=dict)
+
+    def country(self, text: str | None) -> str | None:
+        """ISO alpha-2 code of a code or English name; None when empty; ValueError when unknown."""
+        if not text or not text.strip():
+            return None
+        code = country_code_for(text)
+        if code is None:
+            raise ValueError(f"unknown country '{text}'; use an ISO code such as IT")
+        return code
+
+    def city(self, text: str, country: str | None) -> tuple[int | None, str, str | None, int]:
+        """(GeoNames id or None, city name to show, country code, population) for a city name."""
+        key = (text.strip().lower(), country or "")
+        if key not in self.cities:
+            match = resolve_city(self.session, text, country) if text.strip() else None
+            good = match is not None and match.city is not None and (
+                match.method in ("exact", "alternate") or match.score >= CITY_FUZZY_MIN)
+            if match is not None and match.city is not None and good:
+                c = match.city
+                self.cities[key] = (c.geonames_id, c.name, c.country_code, c.population)
+            else:
+                self.cities[key] = (None, text.strip(), country, 0)
+        return self.cities[key]
+
+
+def column_values(data: PracticeIn, resolver: Resolver, row: int | None = None,
+                  file: str | None = None) -> dict[str, Any]:
+    """The practice columns for validated input: city linked, size and language filled in when known."""
+    try:
+        country = resolver.country(data.country)
+    except ValueError as exc:
+        raise ValidationFailed("Some fields are not valid.",
+                               [FieldProblem("country", str(exc), row=row, file=file)]) from None
+    city_id, city_name, country_code, population = resolver.city(data.city, country)
+    if country and country_code and country != country_code:
+        country_code = country
+    text = " ".join([data.title, data.summary, data.problem, data.solution])
+    values: dict[str, Any] = {
+        "external_id": data.external_id,
+        "title": data.title,
+        "city_id": city_id,
+        "city_name": city_name,
+        "country_code": country_code or country,
+        "city_size": data.city_size or city_size_for(population),
+        "outcome_figures": [f.model_dump() for f in data.outcome_figures],
+        "budget": data.budget,
+        "budget_currency": data.budget_currency,
+        "start_year": data.start_year,
+        "end_year": data.end_year,
+        "sdgs": list(data.sdgs),
+        "challenges": list(data.challenges),
+        "sectors": list(data.sectors),
+        "contacts": [c.model_dump() for c in data.contacts],
+        "links": [link.model_dump() for link in data.links],
+        "language": data.language or detect_language(text) or "",
+        "visibility": data.visibility.value,
+        "source": data.source,
+    }
+    for name in TEXT_FIELDS:
+        values[name] = getattr(data, name)
+    return values
+
+
+def _check_external_id(session: Session, ctx: WorkspaceRef, external_id: str | None,
+                       except_id: uuid.UUID | None = None) -> None:
+    if external_id and repo.external_id_taken(session, ctx.id, external_id, except_id):
+        raise Conflict("Another practice of this workspace has this external id.",
+                       [FieldProblem("external_id", f"'{external_id}' is already used")])
+
+
+def create_practice(session: Session, ctx: WorkspaceRef, data: PracticeIn, *, source: str = "",
+                    sample: bool = False) -> Practice:
+    """Create a practice in the workspace and index it."""
+    ctx.require_edit()
+    _check_external_id(session, ctx, data.external_id)
+    values = column_values(data, Resolver(session))
+    values["source"] = values["source"] or source
+    pid = new_id()
+    practice = Practice(workspace_id=ctx.id, id=pid, search_key=search_key_for(pid), is_sample=sample, **values)
+    session.add(practice)
+    session.flush()
+    indexing.index_practices(session, [practice])
+    return practice
+
+
+def update_practice(session: Session, ctx: WorkspaceRef, practice: Practice, data: PracticeIn) -> Practice:
+    """Replace a practice's fields with the given ones and re-index it."""
+    ctx.require_edit()
+    if practice.workspace_id != ctx.id:
+        raise NotFound()
+    _check_external_id(session, ctx, data.external_id, practice.id)
+    values = column_values(data, Resolver(session))
+    values["source"] = values["source"] or practice.source
+    for key, value in values.items():
+        setattr(practice, key, value)
+    session.flush()
+    indexing.index_practices(session, [practice])
+    return practice
+
+
+def delete_practice(session: Session, ctx: WorkspaceRef, practice: Practice) -> None:
+    """Delete a practice and its index entry."""
+    ctx.require_edit()
+    if practice.workspace_id != ctx.id:
+        raise NotFound()
+    key = practice.search_key
+    session.delete(practice)
+    session.flush()
+    indexing.unindex(session, [key])
+
+
+def network_workspaces(session: Session, workspace_id: int) -> frozenset[int]:
+    """Workspaces whose network-shared practices this workspace sees (from the session's tenancy scope).
+
+    On the command line (system scope) it is the workspace's own network peers.
+    """
+    scope = get_scope(session)
+    if scope.system:
+        from citydip.workspaces.service import scope_for
+
+        scope = scope_for(session, "workspace-view", {workspace_id: Role.viewer}, None)
+    return frozenset((scope.member_ids | scope.network_peers) - {workspace_id})
+
+
+def get_own(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID) -> Practice:
+    """One of the workspace's own practices, or NotFound."""
+    practice = repo.own_practice(session, ctx.id, practice_id)
+    if practice is None:
+        raise NotFound("No such practice in this workspace.")
+    return practice
+
+
+def get_visible(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID) -> Practice:
+    """A practice the workspace may read (its own, or shared with it), or NotFound."""
+    practice = repo.visible_practice(session, ctx.id, network_workspaces(session, ctx.id), practice_id)
+    if practice is None:
+        raise NotFound("No such practice, or it is not shared with this workspace.")
+    return practice
+
+
+@dataclass(frozen=True)
+class GoalSuggestion:
+    """A suggested goal with its label and the model's confidence."""
+
+    goal: int
+    label: str
+    confidence: float
+
+
+def suggest_goals(session: Session, title: str, text: str = "", top: int = 3) -> list[GoalSuggestion]:
+    """The `top` most likely SDGs for a practice text (empty for empty or unreadable text)."""
+    labels = {g.number: g.short_label for g in ref_repo.goals(session)}
+    return [GoalSuggestion(s.goal, labels.get(s.goal, f"Goal {s.goal}"), s.confidence)
+            for s in suggest_sdgs(title[:300], text[:20_000], top)]
+
+
+def practice_form_values(practice: Practice) -> dict[str, Any]:
+    """A practice's fields as PracticeIn input (for edit forms)."""
+    data: dict[str, Any] = {name: getattr(practice, name) for name in TEXT_FIELDS}
+    data.update(
+        title=practice.title, external_id=practice.external_id, city=practice.city_name,
+        country=practice.country_code, city_size=practice.city_size,
+        outcome_figures=list(practice.outcome_figures or []), budget=practice.budget,
+        budget_currency=practice.budget_currency, start_year=practice.start_year,
+        end_year=practice.end_year, sdgs=list(practice.sdgs or []), challenges=list(practice.challenges or []),
+        sectors=list(practice.sectors or []), contacts=list(practice.contacts or []),
+        links=list(practice.links or []), language=practice.language, visibility=str(practice.visibility),
+        source=practice.source,
+    )
+    return data
