@@ -3,6 +3,8 @@
 Usage (from the repo root):
     .venv/bin/python benchmarks/search_eval/evaluate.py            # prints JSON figures
     .venv/bin/python benchmarks/search_eval/evaluate.py --pool 10  # prints unjudged pooled documents to judge
+    .venv/bin/python benchmarks/search_eval/evaluate.py --run run.jsonl   # scores the output of
+        citydip practices search --batch benchmarks/search_eval/queries.tsv --workspace WS --limit 50
 Queries: queries.tsv (qid<TAB>query); languages: query_languages.tsv; judgments: qrels.txt (TREC: qid 0 docid
 grade, grade 0-2). Unjudged documents count as not relevant.
 """
@@ -98,10 +100,19 @@ def main() -> None:
     ap.add_argument("--pool", type=int, default=0,
                     help="print unjudged documents in the top N of each system")
     ap.add_argument("--qrels", type=Path, default=HERE / "qrels.txt")
+    ap.add_argument("--run", type=Path, help="score a `citydip practices search --batch` output instead")
     args = ap.parse_args()
     queries = read_queries(HERE / "queries.tsv")
     langs = dict(line.split("\t") for line in (HERE / "query_languages.tsv").read_text().split("\n") if line)
     qrels = read_qrels(args.qrels)
+    if args.run:
+        run = {}
+        for line in args.run.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                obj = json.loads(line)
+                run[str(obj["qid"])] = [str(h) for h in obj["hits"]]
+        print(json.dumps({"run": str(args.run), "summary": summarise(run, qrels, langs)}, indent=2))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         engine = build_engine(Path(tmp) / "eval.db")

@@ -82,6 +82,7 @@ class Practice(TenantRecord, Shareable, Base):
     links: Mapped[list[Any]] = mapped_column(default=list)
     language: Mapped[str] = mapped_column(String(8), default="")
     source: Mapped[str] = mapped_column(String(200), default="")
+    source_ref: Mapped[str] = mapped_column(Text, default="")
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

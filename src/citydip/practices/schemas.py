@@ -78,6 +78,7 @@ class PracticeIn(BaseModel):
     external_id: str | None = Field(default=None, max_length=200,
                                     description="Id in the source system; unique per workspace")
     city: str = Field(default="", max_length=200, description='City, e.g. "Bologna" or "Bologna, IT"')
+    city_id: int | None = Field(default=None, description="GeoNames id of the city, when known")
     country: str | None = Field(default=None, max_length=60, description="ISO 3166-1 code or country name")
     city_size: str = Field(default="", description="small, medium, large or metropolitan (else from the city)")
     summary: str = _text("What the practice is, in a few sentences")
@@ -104,6 +105,8 @@ class PracticeIn(BaseModel):
                           description="ISO 639-1 code of the text (guessed when empty)")
     visibility: Visibility = Field(default=Visibility.private, description="private, network or public")
     source: str = Field(default="", max_length=200, description="Who entered it or which import")
+    source_ref: str = Field(default="", max_length=2000,
+                            description="Where in the source it comes from (a URL or a document reference)")
 
     @field_validator("sdgs")
     @classmethod
@@ -179,6 +182,7 @@ class PracticeOut(BaseModel):
     language: str
     visibility: str
     source: str
+    source_ref: str
     is_sample: bool
     created_at: datetime
     updated_at: datetime

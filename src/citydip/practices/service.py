@@ -103,8 +103,17 @@ class Resolver:
             raise ValueError(f"unknown country '{text}'; use an ISO code such as IT")
         return code
 
-    def city(self, text: str, country: str | None) -> tuple[int | None, str, str | None, int]:
-        """(GeoNames id or None, city name to show, country code, population) for a city name."""
+    def city(self, text: str, country: str | None,
+             geonames_id: int | None = None) -> tuple[int | None, str, str | None, int]:
+        """(GeoNames id or None, city name to show, country code, population) for a city name or id."""
+        if geonames_id is not None:
+            ckey = (f"#{geonames_id}", "")
+            if ckey not in self.cities:
+                c = ref_repo.city(self.session, geonames_id)
+                self.cities[ckey] = (c.geonames_id, c.name, c.country_code, c.population) if c else (
+                    None, "", None, 0)
+            if self.cities[ckey][0] is not None:
+                return self.cities[ckey]
         key = (text.strip().lower(), country or "")
         if key not in self.cities:
             match = resolve_city(self.session, text, country) if text.strip() else None
@@ -119,14 +128,20 @@ class Resolver:
 
 
 def column_values(data: PracticeIn, resolver: Resolver, row: int | None = None,
-                  file: str | None = None) -> dict[str, Any]:
-    """The practice columns for validated input: city linked, size and language filled in when known."""
+                  file: str | None = None, strict_city_id: bool = True) -> dict[str, Any]:
+    """The practice columns for validated input: city linked, size and language filled in when known.
+
+    An unknown ``city_id`` is an error unless ``strict_city_id`` is off (imports then fall back to the name).
+    """
     try:
         country = resolver.country(data.country)
     except ValueError as exc:
         raise ValidationFailed("Some fields are not valid.",
                                [FieldProblem("country", str(exc), row=row, file=file)]) from None
-    city_id, city_name, country_code, population = resolver.city(data.city, country)
+    city_id, city_name, country_code, population = resolver.city(data.city, country, data.city_id)
+    if data.city_id is not None and city_id is None and strict_city_id:
+        raise ValidationFailed("Some fields are not valid.", [FieldProblem(
+            "city_id", f"no reference city has GeoNames id {data.city_id}", row=row, file=file)])
     if country and country_code and country != country_code:
         country_code = country
     text = " ".join([data.title, data.summary, data.problem, data.solution])
@@ -150,6 +165,7 @@ def column_values(data: PracticeIn, resolver: Resolver, row: int | None = None,
         "language": data.language or detect_language(text) or "",
         "visibility": data.visibility.value,
         "source": data.source,
+        "source_ref": data.source_ref,
     }
     for name in TEXT_FIELDS:
         values[name] = getattr(data, name)
@@ -260,6 +276,6 @@ def practice_form_values(practice: Practice) -> dict[str, Any]:
         end_year=practice.end_year, sdgs=list(practice.sdgs or []), challenges=list(practice.challenges or []),
         sectors=list(practice.sectors or []), contacts=list(practice.contacts or []),
         links=list(practice.links or []), language=practice.language, visibility=str(practice.visibility),
-        source=practice.source,
+        source=practice.source, source_ref=practice.source_ref, city_id=practice.city_id,
     )
     return data

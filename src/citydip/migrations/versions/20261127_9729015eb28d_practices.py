@@ -51,8 +51,13 @@ PG_UNACCENT = (
     "ALTER TEXT SEARCH CONFIGURATION practice_search_unaccent ALTER MAPPING FOR hword, hword_part, word "
     "WITH unaccent, simple",
 )
-SEARCH_TABLES = ("practice_search_vocab", "practice_search_fts", "practice_search_facets",
-                 "practice_search_docs", "practice_search_meta")
+SEARCH_TABLES = (
+    "practice_search_vocab",
+    "practice_search_fts",
+    "practice_search_facets",
+    "practice_search_docs",
+    "practice_search_meta",
+)
 
 
 def _create_search_tables() -> None:
@@ -107,6 +112,7 @@ def upgrade() -> None:
         sa.Column("links", sa.JSON(), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("source_ref", sa.Text(), nullable=False),
         sa.Column("is_sample", sa.Boolean(), nullable=False),
         sa.Column("created_at", citydip.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", citydip.core.database.UTCDateTime(timezone=True), nullable=False),

@@ -80,10 +80,10 @@ class SqliteSearchEngine(SqlSearchEngine):
         sql = "SELECT rowid FROM practice_search_fts WHERE practice_search_fts MATCH ?"
         params: list[object] = [fts5_match(terms)]
         if subq is not None:
-            sql += f" AND rowid IN ({subq[0]})"
+            sql += f" AND +rowid IN ({subq[0]})"  # "+": filter after MATCH, not one MATCH per rowid
             params += subq[1]
         if exclude is not None:
-            sql += " AND rowid != ?"
+            sql += " AND +rowid != ?"
             params.append(exclude)
         sql += " ORDER BY bm25(practice_search_fts, 4.0, 1.0, 2.0) LIMIT ?"
         params.append(k)
