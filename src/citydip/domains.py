@@ -23,6 +23,7 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "citydip.sdgindex",
     "citydip.register",
     "citydip.practices",
+    "citydip.ties",
 )
 
 

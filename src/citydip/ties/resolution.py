@@ -1,0 +1,474 @@
+"""Match places named in tie and network files to reference cities, with an in-memory index built once.
+
+Order of evidence for one place: a Wikidata id already stored on a reference city; an administrator's earlier
+decision (``ref_city_aliases``); the name, folded to ASCII, against primary names and then alternate names
+(German, French... labels are among GeoNames' alternates), narrowed to the row's country when the file gives
+one; the same for simpler variants of the name ("Halle (Saale)" -> "Halle", "Suzhou, Jiangsu" -> "Suzhou");
+finally a close spelling (rapidfuzz) within the country. Several candidates are told apart by the row's
+coordinates when the file has them, else by population (a clear winner only); otherwise the place is
+*ambiguous* and goes to review with its candidates. A place with no candidate is *unresolved*.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citydip.core.text import fold
+from citydip.reference.cities import AMBIGUITY_RATIO, country_code_for
+from citydip.reference.models import City
+from citydip.ties.models import CityAlias
+
+# Coordinates in the file pick the candidate of the same name within this distance (files often place a
+# member at a municipality's centroid, tens of kilometres from GeoNames' point); a close spelling must be
+# much nearer and closer in spelling, since neighbouring towns often have similar names.
+COORD_RADIUS_KM = 75.0
+FUZZY_RADIUS_KM = 10.0
+FUZZY_WITH_COORDINATES = 90.0
+# Close spellings within the country (rapidfuzz ratio) are offered as candidates from this score; they are
+# taken only when the row's coordinates confirm them (measured: most are a different, smaller town).
+FUZZY_SUGGEST = 85.0
+# A name-only match teaches the city its Wikidata id only when any rival is this much smaller.
+CONFIDENT_RATIO = 0.05
+MAX_CANDIDATES = 8
+
+QID_RE = re.compile(r"^Q[1-9][0-9]{0,11}$")
+_PAREN = re.compile(r"\s*\([^)]*\)")
+_IATA = re.compile(r"^[A-Z]{3,4}$")
+
+# Country names as the Wikipedia lists write them that pycountry does not know.
+COUNTRY_ALIASES: dict[str, str] = {
+    "republic of ireland": "IE",
+    "cape verde": "CV",
+    "northern cyprus": "CY",
+    "east timor": "TL",
+    "democratic republic of the congo": "CD",
+    "dr congo": "CD",
+    "republic of the congo": "CG",
+    "brunei": "BN",
+    "micronesia": "FM",
+    "falkland islands": "FK",
+    "west bank": "PS",
+    "gaza strip": "PS",
+    "state of palestine": "PS",
+    "bosnia and hercegovina": "BA",
+    "moldavia": "MD",
+    "transnistria": "MD",
+    "abkhazia": "GE",
+    "south ossetia": "GE",
+    "surinam": "SR",
+    "northern ireland": "GB",
+    "the gambia": "GM",
+    "vatican city": "VA",
+    "swaziland": "SZ",
+    "burma": "MM",
+    "east germany": "DE",
+    "west germany": "DE",
+    "republic of china": "TW",
+    "somaliland": "SO",
+    "artsakh": "AZ",
+    "xk": "XK",
+    "rks": "XK",
+}
+
+
+class Status(StrEnum):
+    """How well a place (or a row) was matched."""
+
+    resolved = "resolved"
+    ambiguous = "ambiguous"
+    unresolved = "unresolved"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place as a file names it."""
+
+    name: str
+    country: str = ""
+    qid: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+    def describe(self) -> str:
+        """The place as written, for messages ("Bérat (France)", "Köln [Q365]")."""
+        text = self.name or self.qid
+        if self.country:
+            text += f" ({self.country})"
+        if self.qid and self.name:
+            text += f" [{self.qid}]"
+        return text
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome for one place."""
+
+    status: Status
+    city_id: int | None = None
+    method: str = "none"  # wikidata | alias | exact | alternate | variant | fuzzy (+coordinates)
+    candidates: tuple[int, ...] = ()
+    note: str = ""
+    confident: bool = False  # a name match strong enough to store the place's Wikidata id on the city
+
+
+@dataclass(frozen=True)
+class CountryParse:
+    """Country codes read from a country cell; ``known`` is False when text was given but not recognised."""
+
+    codes: tuple[str, ...]
+    known: bool
+
+
+def name_key(name: str) -> str:
+    """The folded form used as the lookup key ("São Paulo" -> "sao paulo")."""
+    return fold(name)
+
+
+def alias_key_for_name(name: str, country_code: str) -> str:
+    """The ``ref_city_aliases.key`` of a name decision."""
+    return f"name:{name_key(name)}|{country_code}"
+
+
+def alias_key_for_qid(qid: str) -> str:
+    """The ``ref_city_aliases.key`` of a Wikidata id decision."""
+    return f"qid:{qid}"
+
+
+@lru_cache(maxsize=4096)
+def parse_country(text: str) -> CountryParse:
+    """Codes for a country cell: "Réunion, France" -> (RE, FR); "Georgia (country)" -> (GE,); "" -> ()."""
+    raw = text.strip()
+    if not raw or raw.upper() == "NA":
+        return CountryParse((), True)
+    parts = [raw] + ([p.strip() for p in raw.split(",")] if "," in raw else [])
+    codes: list[str] = []
+    for part in parts:
+        for candidate in (part, _PAREN.sub("", part).strip()):
+            if not candidate:
+                continue
+            code = COUNTRY_ALIASES.get(fold(candidate)) or country_code_for(candidate)
+            if code and code not in codes:
+                codes.append(code)
+    if not codes:
+        code = _fuzzy_country(raw)
+        if code:
+            codes.append(code)
+    return CountryParse(tuple(codes), bool(codes))
+
+
+@lru_cache(maxsize=1)
+def _country_choices() -> tuple[list[str], list[str]]:
+    import pycountry
+
+    names: list[str] = []
+    codes: list[str] = []
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if value:
+                names.append(fold(value))
+                codes.append(c.alpha_2)
+    for alias, code in COUNTRY_ALIASES.items():
+        names.append(alias)
+        codes.append(code)
+    return names, codes
+
+
+def _fuzzy_country(text: str) -> str | None:
+    """A misspelt country name ("Madagaskar", "Kazakhstah"), when one country is clearly meant."""
+    names, codes = _country_choices()
+    key = fold(text)
+    if len(key) < 4:
+        return None
+    hits = process.extract(key, names, scorer=fuzz.ratio, score_cutoff=85, limit=3)
+    found = {codes[i] for _n, _s, i in hits}
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A form of a name to look up; ``qualified`` marks forms that dropped a ", Region" qualifier."""
+
+    text: str
+    kind: str  # full | plain | comma | part
+    qualifier: str = ""  # what stood in brackets ("Berlin" in "Mitte (Berlin)")
+
+
+def name_variants(name: str) -> list[Variant]:
+    """The name, then simpler forms: without a bracketed qualifier, before a comma, each half of "A/B"."""
+    base = " ".join(name.split())
+    out = [Variant(base, "full")]
+    plain = _PAREN.sub("", base).strip()
+    qualifier = ""
+    if plain and plain != base:
+        found = re.search(r"\(([^)]*)\)", base)
+        qualifier = found.group(1).strip() if found else ""
+        out.append(Variant(plain, "plain", qualifier))
+    if "," in plain:
+        out.append(Variant(plain.split(",", 1)[0].strip(), "comma", plain.split(",", 1)[1].strip()))
+    for sep in ("/", " -- ", " – ", " - "):
+        if sep in plain:
+            out.extend(Variant(p.strip(), "part", qualifier) for p in plain.split(sep))
+    seen: set[str] = set()
+    unique: list[Variant] = []
+    for v in out:
+        k = name_key(v.text)
+        if k and k not in seen:
+            seen.add(k)
+            unique.append(v)
+    return unique
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass
+class CityIndex:
+    """Every reference city's names, countries, sizes and Wikidata ids, held in memory for one import."""
+
+    country: dict[int, str] = field(default_factory=dict)
+    population: dict[int, int] = field(default_factory=dict)
+    coords: dict[int, tuple[float, float]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    primary: dict[str, list[int]] = field(default_factory=dict)
+    alternate: dict[str, list[int]] = field(default_factory=dict)
+    by_qid: dict[str, int] = field(default_factory=dict)
+    qid_of: dict[int, str] = field(default_factory=dict)
+    aliases: dict[str, int] = field(default_factory=dict)
+    _fuzzy: dict[str, tuple[list[str], list[tuple[int, ...]]]] = field(default_factory=dict)
+    _keys_by_country: dict[str, dict[str, set[int]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, session: Session) -> CityIndex:
+        """Read the reference cities and the administrators' decisions once."""
+        index = cls()
+        rows = session.execute(
+            select(
+                City.geonames_id,
+                City.name,
+                City.ascii_key,
+                City.alternate_names,
+                City.country_code,
+                City.population,
+                City.latitude,
+                City.longitude,
+                City.wikidata_id,
+            )
+        ).all()
+        primary: dict[str, set[int]] = {}
+        alternate: dict[str, set[int]] = {}
+        for gid, name, key, alternates, cc, pop, lat, lon, qid in rows:
+            index.country[gid] = cc
+            index.population[gid] = int(pop or 0)
+            index.coords[gid] = (float(lat), float(lon))
+            index.names[gid] = name
+            primary.setdefault(key, set()).add(gid)
+            if qid:
+                index.by_qid[qid] = gid
+                index.qid_of[gid] = qid
+            for alt in alternates.split("|") if alternates else ():
+                if _IATA.match(alt):
+                    continue  # airport codes ("CAN" for Guangzhou) are not names
+                alt_key = fold(alt)
+                if alt_key and alt_key != key:
+                    alternate.setdefault(alt_key, set()).add(gid)
+        index.primary = {k: index._by_size(v) for k, v in primary.items()}
+        index.alternate = {k: index._by_size(v) for k, v in alternate.items()}
+        for key, city_id in session.execute(select(CityAlias.key, CityAlias.city_id)).all():
+            index.aliases[key] = city_id
+        return index
+
+    def _by_size(self, ids: Iterable[int]) -> list[int]:
+        return sorted(ids, key=lambda i: (-self.population[i], i))
+
+    def label(self, city_id: int) -> str:
+        """ "Name, CC" of a city."""
+        return f"{self.names.get(city_id, '?')}, {self.country.get(city_id, '?')}"
+
+    def learn_qid(self, qid: str, city_id: int) -> None:
+        """Remember a Wikidata id stored during this import."""
+        self.by_qid[qid] = city_id
+        self.qid_of[city_id] = qid
+
+    def learn_alias(self, key: str, city_id: int) -> None:
+        """Remember an administrator's decision made after the index was built."""
+        self.aliases[key] = city_id
+
+    # --- resolution -------------------------------------------------------------------------------------
+
+    def resolve(self, place: Place) -> Resolution:
+        """Match one place."""
+        if place.qid:
+            if place.qid in self.by_qid:
+                return Resolution(Status.resolved, self.by_qid[place.qid], "wikidata")
+            alias = self.aliases.get(alias_key_for_qid(place.qid))
+            if alias is not None:
+                return Resolution(Status.resolved, alias, "alias")
+        countries = parse_country(place.country)
+        if not countries.known:
+            return Resolution(Status.unresolved, note=f"country '{place.country}' is not recognised")
+        codes = countries.codes
+        if not place.name.strip():
+            return Resolution(Status.unresolved, note="no name given")
+        for code in codes or ("",):
+            alias = self.aliases.get(alias_key_for_name(place.name, code))
+            if alias is not None:
+                return Resolution(Status.resolved, alias, "alias")
+        for variant in name_variants(place.name):
+            ids, how = self._lookup(name_key(variant.text), codes)
+            if not ids:
+                continue
+            if variant.kind == "full":
+                return self._choose(ids, place, how, codes)
+            return self._choose_variant(ids, place, variant, codes)
+        if codes:
+            return self._fuzzy_match(place, codes)
+        return Resolution(
+            Status.unresolved,
+            note="no reference city of that name (no country given, so spellings are not guessed)",
+        )
+
+    def _choose_variant(
+        self, ids: list[int], place: Place, variant: Variant, codes: Sequence[str]
+    ) -> Resolution:
+        """A match on a simpler form of the name needs more care than a match on the name as written."""
+        cands = tuple(ids[:MAX_CANDIDATES])
+        if variant.kind == "comma":
+            # "Kusatsu, Gunma": the writer needed a qualifier, so a namesake exists; a person decides.
+            return Resolution(
+                Status.ambiguous,
+                None,
+                "variant",
+                cands,
+                note=f"matched only without '{variant.qualifier}'; check it is the same place",
+            )
+        if variant.qualifier:
+            # "Mitte (Berlin)": when the bracket names a city, the place must lie near it.
+            parent, _how = self._lookup(name_key(variant.qualifier), codes)
+            if parent:
+                plat, plon = self.coords[parent[0]]
+                near = [i for i in ids if distance_km(plat, plon, *self.coords[i]) <= 2 * COORD_RADIUS_KM]
+                if not near:
+                    return Resolution(
+                        Status.unresolved,
+                        None,
+                        "variant",
+                        cands,
+                        note=f"no city called '{variant.text}' near {self.label(parent[0])}",
+                    )
+                ids = near
+        choice = self._choose(ids, place, "variant", codes)
+        return choice
+
+    def _lookup(self, key: str, codes: Sequence[str]) -> tuple[list[int], str]:
+        for table, how in ((self.primary, "exact"), (self.alternate, "alternate")):
+            ids = table.get(key, [])
+            if codes:
+                ids = [i for i in ids if self.country[i] in codes]
+            if ids:
+                return ids, how
+        return [], ""
+
+    def _near(self, ids: Sequence[int], place: Place, radius: float = COORD_RADIUS_KM) -> int | None:
+        if place.lat is None or place.lon is None:
+            return None
+        lat, lon = place.lat, place.lon
+        dist = sorted((distance_km(lat, lon, *self.coords[i]), i) for i in ids)
+        if dist and dist[0][0] <= radius:
+            return dist[0][1]
+        return None
+
+    def _choose(self, ids: list[int], place: Place, how: str, codes: Sequence[str]) -> Resolution:
+        cands = tuple(ids[:MAX_CANDIDATES])
+        near = self._near(ids, place)
+        if near is not None:
+            return Resolution(
+                Status.resolved, near, how + "+coordinates", cands, confident=how in ("exact", "alternate")
+            )
+        if place.lat is not None and place.lon is not None:
+            lat, lon = place.lat, place.lon
+            km, nearest = min((distance_km(lat, lon, *self.coords[i]), i) for i in ids)
+            return Resolution(
+                Status.ambiguous,
+                None,
+                how,
+                cands,
+                note=f"no city of that name within {COORD_RADIUS_KM:.0f} km of the row's position "
+                f"(nearest: {self.label(nearest)}, {km:.0f} km)",
+            )
+        if len(ids) == 1:
+            return Resolution(Status.resolved, ids[0], how, cands, confident=how in ("exact", "alternate"))
+        first, second = self.population[ids[0]], self.population[ids[1]]
+        if second < AMBIGUITY_RATIO * max(first, 1):
+            confident = how in ("exact", "alternate") and second < CONFIDENT_RATIO * max(first, 1)
+            return Resolution(Status.resolved, ids[0], how, cands, confident=confident)
+        where = "in " + "/".join(codes) if codes else "in several countries"
+        others = "; ".join(self.label(i) for i in ids[:3])
+        return Resolution(
+            Status.ambiguous, None, how, cands, note=f"{len(ids)} cities of that name {where}: {others}"
+        )
+
+    def _fuzzy_pool(self, codes: Sequence[str]) -> tuple[list[str], list[tuple[int, ...]]]:
+        cache_key = "/".join(codes)
+        pool = self._fuzzy.get(cache_key)
+        if pool is None:
+            if not self._keys_by_country:
+                by_country = self._keys_by_country
+                for table in (self.primary, self.alternate):
+                    for key, ids in table.items():
+                        for i in ids:
+                            by_country.setdefault(self.country[i], {}).setdefault(key, set()).add(i)
+            owners: dict[str, set[int]] = {}
+            for code in codes:
+                for key, members in self._keys_by_country.get(code, {}).items():
+                    owners.setdefault(key, set()).update(members)
+            keys = sorted(owners)
+            pool = (keys, [tuple(self._by_size(owners[k])) for k in keys])
+            self._fuzzy[cache_key] = pool
+        return pool
+
+    def _fuzzy_match(self, place: Place, codes: Sequence[str]) -> Resolution:
+        keys, owners = self._fuzzy_pool(codes)
+        if not keys:
+            return Resolution(Status.unresolved, note="no reference city in " + "/".join(codes))
+        best: dict[int, float] = {}
+        for variant in name_variants(place.name):
+            key = name_key(variant.text)
+            if len(key) < 4:
+                continue
+            for _k, score, pos in process.extract(
+                key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST, limit=MAX_CANDIDATES
+            ):
+                for city_id in owners[pos]:
+                    best[city_id] = max(best.get(city_id, 0.0), float(score))
+        if not best:
+            return Resolution(Status.unresolved, note="no reference city of that name in " + "/".join(codes))
+        ranked = sorted(best, key=lambda i: (-best[i], -self.population[i]))
+        cands = tuple(ranked[:MAX_CANDIDATES])
+        close = [i for i in ranked if best[i] >= FUZZY_WITH_COORDINATES]
+        near = self._near(close, place, FUZZY_RADIUS_KM)
+        if near is not None:
+            return Resolution(Status.resolved, near, "fuzzy+coordinates", cands)
+        # Without coordinates a close spelling is only a suggestion: most are a different, smaller town.
+        top = best[ranked[0]]
+        return Resolution(
+            Status.unresolved,
+            None,
+            "fuzzy",
+            cands,
+            note=f"no reference city of that name; closest spelling: {self.label(ranked[0])} ({top:.0f}%)",
+        )
