@@ -11,9 +11,11 @@ Every problem is reported with file, row and field; all problems of a file are c
 from __future__ import annotations
 
 import csv
+import io
 import math
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeAlias
 
 from citydip.sdgindex.compute import (
     IndexResult,
@@ -35,20 +37,43 @@ _DIRECTIONS: dict[str, IndicatorDirection] = {
 }
 
 
-def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header (stripped) and numbered data rows of a CSV file; row numbers count the header as row 1."""
+@dataclass(frozen=True)
+class CsvText:
+    """CSV content that is not a file on disk (an upload): a name used in messages, and the bytes or text."""
+
+    name: str
+    data: bytes | str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+Source: TypeAlias = Path | CsvText
+
+
+def _parse_rows(handle: TextIO) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
     numbered: list[tuple[int, list[str]]] = []
+    reader = csv.reader(handle)
+    header: list[str] | None = None
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [cell.strip() for cell in row]
+            continue
+        numbered.append((reader.line_num, row))
+    return header, numbered
+
+
+def read_table(path: Source) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header (stripped) and numbered data rows of a CSV file; row numbers count the header as row 1."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header: list[str] | None = None
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                if header is None:
-                    header = [cell.strip() for cell in row]
-                    continue
-                numbered.append((reader.line_num, row))
+        if isinstance(path, CsvText):
+            text = path.data.decode("utf-8-sig") if isinstance(path.data, bytes) else path.data
+            header, numbered = _parse_rows(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        else:
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                header, numbered = _parse_rows(handle)
     except FileNotFoundError:
         raise SdgIndexError(f"{path}: file not found") from None
     except UnicodeDecodeError:
@@ -85,7 +110,7 @@ def _cell(row: list[str], index: int) -> str:
     return row[index] if index < len(row) else ""
 
 
-def read_spec(path: Path) -> list[IndicatorSpec]:
+def read_spec(path: Source) -> list[IndicatorSpec]:
     """Indicator specs from S.csv; raises SdgIndexError naming every bad row and field."""
     header, rows = read_table(path)
     lower = [h.lower() for h in header]
@@ -158,7 +183,7 @@ def read_spec(path: Path) -> list[IndicatorSpec]:
     return specs
 
 
-def read_values(path: Path, specs: list[IndicatorSpec]) -> dict[str, dict[str, float | None]]:
+def read_values(path: Source, specs: list[IndicatorSpec]) -> dict[str, dict[str, float | None]]:
     """City -> indicator -> value from V.csv in long or wide layout; unknown indicators are errors."""
     header, rows = read_table(path)
     lower = [h.lower() for h in header]
@@ -232,7 +257,7 @@ def read_values(path: Path, specs: list[IndicatorSpec]) -> dict[str, dict[str, f
     return values
 
 
-def read_regions(path: Path) -> dict[str, str]:
+def read_regions(path: Source) -> dict[str, str]:
     """City -> region from R.csv (`city,region`)."""
     header, rows = read_table(path)
     lower = [h.lower() for h in header]

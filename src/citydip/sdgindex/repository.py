@@ -1,0 +1,121 @@
+"""Every query of the SDG index domain: stored runs of a workspace or a network, and network access."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, load_only
+
+from citydip.core.listing import Filter, ListSpec
+from citydip.core.web import Principal, WorkspaceContext
+from citydip.reference import repository as ref_repo
+from citydip.sdgindex.models import IndexRun, NetworkIndexRun
+from citydip.workspaces import repository as ws_repo
+from citydip.workspaces.models import Network, Workspace
+
+_LIST_COLUMNS = (
+    "title",
+    "source",
+    "goal_colour_rule",
+    "impute",
+    "city_count",
+    "indicator_count",
+    "created_by",
+    "created_at",
+)
+
+RUNS = ListSpec(
+    filters=(
+        Filter(
+            "source", "Source", IndexRun.source, choices=(("upload", "upload"), ("indicators", "indicators"))
+        ),
+    ),
+    sorts={"created_at": IndexRun.created_at, "title": IndexRun.title},
+    default_sort="-created_at",
+    search_columns=(IndexRun.title,),
+    per_page=25,
+)
+NETWORK_RUNS = ListSpec(
+    filters=(
+        Filter(
+            "source",
+            "Source",
+            NetworkIndexRun.source,
+            choices=(("upload", "upload"), ("indicators", "indicators")),
+        ),
+    ),
+    sorts={"created_at": NetworkIndexRun.created_at, "title": NetworkIndexRun.title},
+    default_sort="-created_at",
+    search_columns=(NetworkIndexRun.title,),
+    per_page=25,
+)
+
+
+def runs_query(ctx: WorkspaceContext) -> Select[Any]:
+    """The workspace's runs, without their (large) inputs and results."""
+    return (
+        select(IndexRun)
+        .where(IndexRun.workspace_id == ctx.id)
+        .options(load_only(*(getattr(IndexRun, c) for c in _LIST_COLUMNS)))
+    )
+
+
+def run(session: Session, ctx: WorkspaceContext, run_id: uuid.UUID) -> IndexRun | None:
+    """One run of the workspace."""
+    return session.scalar(select(IndexRun).where(IndexRun.workspace_id == ctx.id, IndexRun.id == run_id))
+
+
+def network_runs_query(network_id: int) -> Select[Any]:
+    """A network's runs, without inputs and results (call only after network_access)."""
+    return (
+        select(NetworkIndexRun)
+        .where(NetworkIndexRun.network_id == network_id)
+        .options(load_only(*(getattr(NetworkIndexRun, c) for c in _LIST_COLUMNS)))
+    )
+
+
+def network_run(session: Session, network_id: int, run_id: uuid.UUID) -> NetworkIndexRun | None:
+    """One run of a network (call only after network_access)."""
+    return session.scalar(
+        select(NetworkIndexRun).where(NetworkIndexRun.network_id == network_id, NetworkIndexRun.id == run_id)
+    )
+
+
+def visible_networks(session: Session, principal: Principal) -> list[tuple[Network, bool]]:
+    """Networks the principal belongs to (through a workspace) or coordinates, with 'coordinates'."""
+    member = ws_repo.networks_of_workspaces(session, principal.roles)
+    coordinated = ws_repo.coordinated_networks(session, principal.user.id) if principal.user else set()
+    return [
+        (net, net.id in coordinated)
+        for net in ws_repo.networks(session)
+        if net.id in member or net.id in coordinated
+    ]
+
+
+def network_access(session: Session, principal: Principal, slug: str) -> tuple[Network, bool] | None:
+    """The network and whether the principal coordinates it; None when the principal may not see it.
+
+    Coordinators and the members of its member workspaces may read the network's index runs; only
+    coordinators build or delete them.
+    """
+    net = ws_repo.network_by_slug(session, slug)
+    if net is None or principal.user is None:
+        return None
+    coordinates = net.id in ws_repo.coordinated_networks(session, principal.user.id)
+    member = net.id in ws_repo.networks_of_workspaces(session, principal.roles)
+    if not (coordinates or member):
+        return None
+    return net, coordinates
+
+
+def network_members(session: Session, network_id: int) -> Sequence[Workspace]:
+    """Member workspaces of a network."""
+    return ws_repo.network_members(session, network_id)
+
+
+def goal_titles(session: Session) -> dict[int, tuple[str, str]]:
+    """SDG number -> (short label, colour) from the reference tables."""
+    return {g.number: (g.short_label, g.colour) for g in ref_repo.goals(session)}

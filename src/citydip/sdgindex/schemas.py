@@ -1,0 +1,58 @@
+"""API shapes for stored city SDG index runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class IndexRunIn(BaseModel):
+    """Compute and store an index from the text of the three CSV files."""
+
+    title: str = Field(max_length=200, description="A name for this run, e.g. 'Network cities 2026'")
+    values_csv: str = Field(description="V.csv: city,indicator,value (long) or city,<indicator>,... (wide)")
+    spec_csv: str = Field(description="S.csv: indicator,goal,direction,best,worst,green,red[,yellow,orange]")
+    regions_csv: str | None = Field(default=None, description="R.csv: city,region (optional)")
+    goal_colour: str = Field(default="two-worst", description="Goal colour rule: two-worst or all-indicators")
+    impute: str = Field(default="", description="'' (no imputation) or 'region'")
+
+
+class IndexRunSummary(BaseModel):
+    """A stored run, without its cities."""
+
+    id: uuid.UUID
+    title: str
+    source: str = Field(description="upload (files) or indicators (built from workspaces' indicator data)")
+    goal_colour_rule: str
+    impute: str
+    city_count: int
+    indicator_count: int
+    created_by: str
+    created_at: datetime
+
+
+class CityOut(BaseModel):
+    """One city's scores (numbers or null, never NaN)."""
+
+    city: str
+    rank: int | None = Field(description="1 = best; null when the city has no data")
+    index: float | None = Field(description="Mean of the goal scores, 0-100")
+    status: str = Field(description="ranked or no_data")
+    indicators_used: int
+    region: str
+    goal_scores: dict[str, float | None]
+    goal_colours: dict[str, str] = Field(
+        description="green, yellow, orange, red, grey, or '' (no thresholds)"
+    )
+    imputed_goals: list[str]
+
+
+class IndexRunOut(IndexRunSummary):
+    """A stored run with its goals, indicators (with the bounds used) and cities."""
+
+    goals: list[str]
+    indicators: list[dict[str, Any]]
+    cities: list[CityOut]
