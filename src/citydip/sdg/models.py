@@ -38,9 +38,20 @@ import json
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from citydip.core.database import Base, utcnow
@@ -58,6 +69,11 @@ def dis_key(pairs: Iterable[tuple[str, str]]) -> str:
     if not items:
         return ""
     return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class (for bulk inserts, updates and deletes)."""
+    return cast(Table, model.__table__)
 
 
 class SdgSite(TenantRecord, Shareable, Base):

@@ -1,0 +1,75 @@
+"""Bulk inserts: PostgreSQL ``COPY`` through psycopg, a Core executemany elsewhere (SQLite).
+
+Both write inside the session's current transaction (and SAVEPOINT), so a failed indicator rolls back
+with everything else it wrote. Only services that checked the caller's edit rights call this, and they set
+``workspace_id`` on every row themselves (bulk writes bypass the ORM's tenancy hooks).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import JSON, Column, MetaData, Table, Text, insert
+from sqlalchemy.orm import Session
+
+#: Rows per executemany call on SQLite.
+CHUNK = 5000
+
+
+class _JsonCache:
+    """Serialises JSON values once per object (bulk rows share identical dicts)."""
+
+    def __init__(self) -> None:
+        self.done: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        hit = self.done.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        self.done[id(value)] = (value, text)
+        return text
+
+
+_TEXT_TABLES: dict[str, Table] = {}
+
+
+def _text_table(table: Table) -> Table:
+    """A copy of a table whose JSON columns take ready-made JSON text (same storage on SQLite)."""
+    if table.name not in _TEXT_TABLES:
+        columns = [Column(c.name, Text if isinstance(c.type, JSON) else c.type) for c in table.columns]
+        _TEXT_TABLES[table.name] = Table(table.name, MetaData(), *columns)
+    return _TEXT_TABLES[table.name]
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many rows (dicts with the same keys) into a table."""
+    if not rows:
+        return
+    connection = session.connection()
+    columns = list(rows[0].keys())
+    json_cols = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    as_json = _JsonCache()
+    if connection.dialect.name != "postgresql":
+        target = _text_table(table) if json_cols else table
+        for start in range(0, len(rows), CHUNK):
+            chunk = [
+                {c: as_json(r[c]) if c in json_cols else r[c] for c in columns}
+                for r in rows[start : start + CHUNK]
+            ]
+            session.execute(insert(target), chunk)
+        return
+    quoted = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in columns)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:
+        with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([as_json(row[c]) if c in json_cols else row[c] for c in columns])
+    finally:
+        cursor.close()

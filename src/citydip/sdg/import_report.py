@@ -1,0 +1,114 @@
+"""The import report for the terminal: what was stored, what was rejected and why, placeholder data."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+
+from citydip.sdg.import_service import ImportReport
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def render_import_report(
+    report: ImportReport, console: Console, *, details: bool = False, limit: int = 200
+) -> None:
+    """Summary, rejected indicators with every reason, placeholder data and warnings by kind."""
+    summary = Table(title=f"Open SDG import: {report.source} -> workspace {report.workspace}")
+    for name, style in (
+        ("Indicators read", None),
+        ("Imported", "green"),
+        ("Rejected", "red"),
+        ("Placeholder data", "yellow"),
+        ("Rows stored", None),
+        ("Warnings", "yellow"),
+        ("Seconds", None),
+    ):
+        summary.add_column(name, justify="right", style=style)
+    summary.add_row(
+        str(len(report.outcomes)),
+        str(len(report.imported)),
+        str(len(report.rejected)),
+        str(len(report.placeholders)),
+        f"{report.rows:,}",
+        str(sum(len(o.warnings) for o in report.outcomes)),
+        f"{report.seconds:.2f}",
+    )
+    console.print(summary)
+
+    if report.repository_problems:
+        repo_table = Table(title="Repository-wide findings")
+        repo_table.add_column("Severity")
+        repo_table.add_column("File")
+        repo_table.add_column("Reason", overflow="fold")
+        shown = [p for p in report.repository_problems if details or p.severity != "info"]
+        for p in shown[:limit]:
+            repo_table.add_row(f"[{_STYLE[p.severity]}]{p.severity}[/]", p.location(), p.reason)
+        if shown:
+            console.print(repo_table)
+
+    if report.rejected:
+        rejected = Table(title="Rejected indicators (not imported; any previous version is unchanged)")
+        rejected.add_column("Indicator")
+        rejected.add_column("Previous version")
+        rejected.add_column("File")
+        rejected.add_column("Row", justify="right")
+        rejected.add_column("Column")
+        rejected.add_column("Reason", overflow="fold")
+        for outcome in report.rejected:
+            kept = "kept" if outcome.kept_previous else "none"
+            for p in outcome.errors:
+                rejected.add_row(
+                    outcome.code,
+                    kept,
+                    p.file or "",
+                    str(p.row) if p.row is not None else "",
+                    p.column or "",
+                    p.reason,
+                )
+        console.print(rejected)
+
+    warnings = [p for o in report.outcomes for p in o.warnings if p.code != "placeholder-data"]
+    if warnings:
+        kinds = Table(title="Warnings by kind (imported anyway; worth fixing at the source)")
+        kinds.add_column("Kind")
+        kinds.add_column("Count", justify="right")
+        kinds.add_column("Example", overflow="fold")
+        examples: dict[str, str] = {}
+        for p in warnings:
+            examples.setdefault(p.code, f"{p.location()}: {p.reason}")
+        for code, count in Counter(p.code for p in warnings).most_common():
+            kinds.add_row(code, str(count), examples[code])
+        console.print(kinds)
+        if details:
+            listing = Table(title="Warnings")
+            for col in ("Indicator", "File", "Row", "Column", "Reason"):
+                listing.add_column(col, overflow="fold")
+            for p in warnings[:limit]:
+                listing.add_row(
+                    p.indicator or "",
+                    p.file or "",
+                    str(p.row) if p.row is not None else "",
+                    p.column or "",
+                    p.reason,
+                )
+            console.print(listing)
+
+    if report.placeholders:
+        console.print(
+            f"[yellow]Placeholder data[/] (the starter template's Year,Group,Value dummy file, stored but never "
+            f"shown or exported to SDMX as real data) in {len(report.placeholders)} indicators: "
+            + ", ".join(o.code for o in report.placeholders)
+        )
+    if report.rejected:
+        console.print(
+            "[red]Not imported:[/] "
+            + ", ".join(o.code for o in report.rejected)
+            + ". Fix the rows listed above and import again."
+        )
+    if report.aborted_reason:
+        console.print(f"[bold red]Nothing was written:[/] {report.aborted_reason}.")
+    elif report.exit_code == 0:
+        console.print("[green]Every indicator was imported.[/]")

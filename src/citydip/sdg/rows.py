@@ -1,0 +1,135 @@
+"""Data rows <-> observation rows: the one place that maps an Open SDG data table onto ``sdgloc_observations``
+and back, so an import followed by an export gives the file that was read."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from citydip.core.database import new_id
+from citydip.sdg.models import dis_key
+from citydip.sdg.opensdg.model import DataTable, is_disaggregation_column
+from citydip.sdg.opensdg.values import parse_number, period_start_year
+
+#: Attribute columns copied into the typed observation columns (first non-empty cell wins, in column order,
+#: the same resolution as :class:`citydip.sdg.opensdg.model.Observation`).
+TYPED_ATTRIBUTES: dict[str, str] = {
+    "Series": "series",
+    "SERIES": "series",
+    "Units": "unit",
+    "UNIT_MEASURE": "unit",
+    "GeoCode": "geocode",
+    "Observation status": "observation_status",
+    "COMMENT_OBS": "footnote",
+    "Unit multiplier": "unit_multiplier",
+}
+_LIMITS = {"geocode": 64, "observation_status": 64, "unit_multiplier": 32}
+
+
+def observation_rows(
+    table: DataTable,
+    *,
+    workspace_id: int,
+    indicator_id: uuid.UUID,
+    visibility: str,
+    start_seq: int = 0,
+) -> list[dict[str, Any]]:
+    """One insert dict per data row (for a Core executemany)."""
+    columns = table.columns
+    vi = len(columns) - 1
+    roles: list[tuple[int, str, bool]] = [
+        (i, name, is_disaggregation_column(name)) for i, name in enumerate(columns[1:vi], start=1)
+    ]
+    years: dict[str, int | None] = {}
+    keys: dict[tuple[tuple[str, str], ...], str] = {}
+    # Identical disaggregations and attribute sets share one dict, so bulk inserts serialise each once.
+    shared: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    out: list[dict[str, Any]] = []
+    for n, row in enumerate(table.rows):
+        dis: dict[str, str] = {}
+        attrs: dict[str, str] = {}
+        typed: dict[str, str | None] = {
+            "series": None,
+            "unit": None,
+            "geocode": None,
+            "observation_status": None,
+            "footnote": None,
+            "unit_multiplier": None,
+        }
+        for i, name, is_dis in roles:
+            cell = row[i]
+            if not cell:
+                continue
+            if is_dis:
+                dis[name] = cell
+                continue
+            attrs[name] = cell
+            field = TYPED_ATTRIBUTES.get(name)
+            if field is not None and typed[field] is None:
+                limit = _LIMITS.get(field)
+                typed[field] = cell[:limit] if limit else cell
+        year = row[0]
+        if year not in years:
+            years[year] = period_start_year(year)
+        text = row[vi]
+        items = tuple(dis.items())
+        key = keys.get(items)
+        if key is None:
+            key = keys[items] = dis_key(items)
+        dis = shared.setdefault(items, dis)
+        attrs = shared.setdefault((("", "attributes"), *attrs.items()), attrs)
+        out.append(
+            {
+                "workspace_id": workspace_id,
+                "id": new_id(),
+                "visibility": visibility,
+                "indicator_id": indicator_id,
+                "seq": start_seq + n,
+                "year": year[:64],
+                "year_num": years[year],
+                "value": parse_number(text),
+                "value_text": text,
+                "is_headline": key == "",
+                "dis_key": key,
+                "disaggregation": dis,
+                "attributes": attrs,
+                **typed,
+            }
+        )
+    return out
+
+
+def rebuild_rows(
+    columns: Sequence[str], observations: Iterable[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]]
+) -> list[list[str]]:
+    """Data rows (cell text per column) from ``(year, value_text, disaggregation, attributes)`` tuples."""
+    last = len(columns) - 1
+    out: list[list[str]] = []
+    for year, value_text, dis, attrs in observations:
+        row: list[str] = []
+        for i, name in enumerate(columns):
+            if i == 0:
+                row.append(year)
+            elif i == last:
+                row.append(value_text)
+            else:
+                cell = dis.get(name)
+                if cell is None:
+                    cell = attrs.get(name, "")
+                row.append(str(cell))
+        out.append(row)
+    return out
+
+
+def catalogue(table: DataTable) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """Series, units and disaggregation dimensions (with values in order of appearance) of a table."""
+    series: dict[str, None] = {}
+    units: dict[str, None] = {}
+    for name in ("Series", "SERIES"):
+        for value in table.distinct(name):
+            series.setdefault(value, None)
+    for name in ("Units", "UNIT_MEASURE"):
+        for value in table.distinct(name):
+            units.setdefault(value, None)
+    return list(series), list(units), table.dimensions()
