@@ -21,6 +21,7 @@ from citydip.core.errors import FieldProblem, ValidationFailed
 from citydip.practices.vocab import city_size_for
 
 LIST_SPLIT = re.compile(r"\s*[;\n]\s*")
+GOAL_SPLIT = re.compile(r"[;,\s]+")
 CONTACT_RE = re.compile(r"^(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>$")
 ALIASES = {"id": "external_id", "lang": "language", "url": "links", "sdg": "sdgs", "text": "summary"}
 KNOWN = {
@@ -123,7 +124,7 @@ def _json_or(value: Any, parse: Callable[[str], list[Any]]) -> Any:
     return parse(value) if isinstance(value, str) else value
 
 
-def _contacts(text: str) -> list[Any]:
+def parse_contacts(text: str) -> list[Any]:
     out: list[Any] = []
     for part in _split(text):
         m = CONTACT_RE.match(part)
@@ -151,14 +152,15 @@ def normalise(raw: dict[str, Any], row: int, file: str) -> RawRecord:
             data[name] = None
     try:
         if "sdgs" in data:
-            data["sdgs"] = [int(float(g)) if isinstance(g, str) and g.strip() else g
-                            for g in _split(data["sdgs"])]
+            goals = data["sdgs"] if isinstance(data["sdgs"], list) else GOAL_SPLIT.split(str(data["sdgs"] or ""))
+            data["sdgs"] = [int(float(g)) if isinstance(g, str) else g for g in goals
+                            if not (isinstance(g, str) and not g.strip())]
     except ValueError:
         problems.append(FieldProblem("sdgs", f"'{data['sdgs']}' is not a list of goal numbers", row, file))
     for name in LIST_FIELDS:
         if name in data:
             data[name] = _split(data[name])
-    for name, parse in (("contacts", _contacts), ("links", _links), ("outcome_figures", lambda _t: [])):
+    for name, parse in (("contacts", parse_contacts), ("links", _links), ("outcome_figures", lambda _t: [])):
         if name in data:
             try:
                 data[name] = [] if _empty(data[name]) else _json_or(data[name], parse)

@@ -91,6 +91,7 @@ def import_practices(session: Session, ctx: WorkspaceRef, path: Path, fmt: str |
                 report.rejected += raw.problems
                 continue
             raw.data.setdefault("visibility", default_visibility.value)
+            own_source = "source" in raw.data
             raw.data.setdefault("source", f"import:{path.name}")
             try:
                 data = validate(raw.data, raw.row, path.name)
@@ -105,6 +106,8 @@ def import_practices(session: Session, ctx: WorkspaceRef, path: Path, fmt: str |
                 continue
             seen[ext] = raw.row
             current = existing.get(ext)
+            if current is not None and not own_source:  # a re-import from another file keeps the origin
+                values["source"] = current.source
             if current is None:
                 pid = new_id()
                 now = utcnow()

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
 from citydip.core.tenancy import Visibility
-from citydip.practices.models import Practice
+from citydip.practices.models import Practice, PracticePerson
 from citydip.practices.vocab import LANGUAGES
 from citydip.reference.models import City, Country
+from citydip.register.partners.models import Person
 from citydip.workspaces.models import Workspace
 
 PRACTICE_LIST = ListSpec(
@@ -88,6 +89,41 @@ def recent_visible_in(
         .where(Practice.workspace_id.in_(sorted(set(owners))), visible_criteria(workspace_id, network_workspaces))
         .order_by(Practice.updated_at.desc())
         .limit(limit)
+    ).all()
+
+
+def people_choices(session: Session, workspace_id: int) -> list[tuple[str, str]]:
+    """(id, "Name (email)") of the workspace's register people, by name."""
+    rows = session.execute(
+        select(Person.id, Person.name, Person.email).where(Person.workspace_id == workspace_id).order_by(Person.name)
+    )
+    return [(str(r[0]), f"{r[1]} ({r[2]})" if r[2] else r[1]) for r in rows]
+
+
+def existing_people(session: Session, workspace_id: int, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these ids are people of the workspace's register."""
+    wanted = list(set(ids))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Person.id).where(Person.workspace_id == workspace_id, Person.id.in_(wanted))))
+
+
+def linked_people(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Sequence[Person]:
+    """The register people linked to a practice, by name."""
+    return session.scalars(
+        select(Person)
+        .join(PracticePerson, (PracticePerson.workspace_id == Person.workspace_id)
+              & (PracticePerson.person_id == Person.id))
+        .where(PracticePerson.workspace_id == workspace_id, PracticePerson.practice_id == practice_id)
+        .order_by(Person.name)
+    ).all()
+
+
+def person_links(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Sequence[PracticePerson]:
+    """The link rows of a practice."""
+    return session.scalars(
+        select(PracticePerson).where(PracticePerson.workspace_id == workspace_id,
+                                     PracticePerson.practice_id == practice_id)
     ).all()
 
 

@@ -100,6 +100,8 @@ class PracticeIn(BaseModel):
                                   description="Challenges and hazards, e.g. heatwaves")
     sectors: list[str] = Field(default_factory=list, max_length=MAX_TAGS, description="Sectors, e.g. mobility")
     contacts: list[Contact] = Field(default_factory=list, max_length=20, description="People to ask")
+    person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20,
+                                        description="People of the workspace's register to ask")
     links: list[Link] = Field(default_factory=list, max_length=30, description="Web pages")
     language: str = Field(default="", pattern=r"^([a-z]{2,3})?$",
                           description="ISO 639-1 code of the text (guessed when empty)")
@@ -178,6 +180,7 @@ class PracticeOut(BaseModel):
     challenges: list[str]
     sectors: list[str]
     contacts: list[Contact]
+    person_ids: list[uuid.UUID] = Field(description="Linked people of the register (owner workspace only)")
     links: list[Link]
     language: str
     visibility: str

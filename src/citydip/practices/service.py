@@ -17,7 +17,7 @@ from citydip.core.errors import Conflict, FieldProblem, NotFound, ValidationFail
 from citydip.core.tenancy import Role, get_scope
 from citydip.practices import indexing
 from citydip.practices import repository as repo
-from citydip.practices.models import TEXT_FIELDS, Practice
+from citydip.practices.models import TEXT_FIELDS, Practice, PracticePerson
 from citydip.practices.schemas import PracticeIn
 from citydip.practices.search import detect_language
 from citydip.practices.search.sdg import suggest_sdgs
@@ -190,6 +190,7 @@ def create_practice(session: Session, ctx: WorkspaceRef, data: PracticeIn, *, so
     practice = Practice(workspace_id=ctx.id, id=pid, search_key=search_key_for(pid), is_sample=sample, **values)
     session.add(practice)
     session.flush()
+    set_people(session, ctx, practice, data.person_ids)
     indexing.index_practices(session, [practice])
     return practice
 
@@ -205,8 +206,27 @@ def update_practice(session: Session, ctx: WorkspaceRef, practice: Practice, dat
     for key, value in values.items():
         setattr(practice, key, value)
     session.flush()
+    set_people(session, ctx, practice, data.person_ids)
     indexing.index_practices(session, [practice])
     return practice
+
+
+def set_people(session: Session, ctx: WorkspaceRef, practice: Practice, person_ids: list[uuid.UUID]) -> None:
+    """Link exactly these register people (of the same workspace) to a practice."""
+    wanted = list(dict.fromkeys(person_ids))
+    known = repo.existing_people(session, ctx.id, wanted)
+    unknown = [str(p) for p in wanted if p not in known]
+    if unknown:
+        raise ValidationFailed("Some fields are not valid.", [FieldProblem(
+            "person_ids", f"not a person of this workspace's register: {', '.join(unknown)}")])
+    current = {link.person_id: link for link in repo.person_links(session, ctx.id, practice.id)}
+    for person_id, link in current.items():
+        if person_id not in known:
+            session.delete(link)
+    for person_id in wanted:
+        if person_id not in current:
+            session.add(PracticePerson(workspace_id=ctx.id, practice_id=practice.id, person_id=person_id))
+    session.flush()
 
 
 def delete_practice(session: Session, ctx: WorkspaceRef, practice: Practice) -> None:
@@ -279,3 +299,10 @@ def practice_form_values(practice: Practice) -> dict[str, Any]:
         source=practice.source, source_ref=practice.source_ref, city_id=practice.city_id,
     )
     return data
+
+
+def person_ids_of(session: Session, ctx: WorkspaceRef, practice: Practice) -> list[uuid.UUID]:
+    """Ids of the register people linked to a practice (only the owning workspace sees them)."""
+    if practice.workspace_id != ctx.id:
+        return []
+    return [link.person_id for link in repo.person_links(session, ctx.id, practice.id)]

@@ -1,0 +1,153 @@
+"""Practice API under /api/v1: list, read, create, update, delete, search, more like this, SDG suggestions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from citydip.core.errors import ValidationFailed
+from citydip.core.listing import ListParams, paginate
+from citydip.core.web import Ctx, Db, DbRoute
+from citydip.practices import repository as repo
+from citydip.practices import searching, service
+from citydip.practices.models import Practice
+from citydip.practices.schemas import (
+    PracticeHitOut,
+    PracticeIn,
+    PracticeOut,
+    SdgSuggestionOut,
+    SearchOut,
+    SuggestIn,
+)
+
+api = APIRouter(route_class=DbRoute, tags=["practices"])
+
+
+class PracticePage(BaseModel):
+    """A page of the workspace's own practices."""
+
+    items: list[PracticeOut]
+    total: int
+    page: int
+    per_page: int
+
+
+def practice_out(db: Session, ctx: Ctx, practice: Practice) -> PracticeOut:
+    """The API view of a practice (linked register people only for the owning workspace)."""
+    slug = repo.workspace_slugs(db, [practice.workspace_id]).get(practice.workspace_id, ("", ""))[0]
+    return PracticeOut(
+        id=practice.id, workspace=slug, external_id=practice.external_id, title=practice.title,
+        city=practice.city_name, city_id=practice.city_id, country=practice.country_code,
+        city_size=practice.city_size, summary=practice.summary, problem=practice.problem,
+        solution=practice.solution, approach=practice.approach, participation=practice.participation,
+        outcomes=practice.outcomes, outcome_figures=practice.outcome_figures or [], cost=practice.cost,
+        budget=practice.budget, budget_currency=practice.budget_currency,
+        transferability=practice.transferability, start_year=practice.start_year, end_year=practice.end_year,
+        sdgs=practice.sdgs or [], challenges=practice.challenges or [], sectors=practice.sectors or [],
+        contacts=practice.contacts or [], person_ids=service.person_ids_of(db, ctx, practice),
+        links=practice.links or [], language=practice.language, visibility=str(practice.visibility),
+        source=practice.source, source_ref=practice.source_ref, is_sample=practice.is_sample,
+        created_at=practice.created_at, updated_at=practice.updated_at,
+    )
+
+
+def hit_out(hit: searching.PracticeHit) -> PracticeHitOut:
+    """The API view of a search hit."""
+    p = hit.practice
+    return PracticeHitOut(
+        id=p.id, external_id=p.external_id, title=p.title, city=p.city_name, country=p.country_code,
+        workspace=hit.workspace_slug, visibility=str(p.visibility), score=hit.score, snippet=hit.snippet,
+        snippet_html=hit.snippet_html, keyword_rank=hit.keyword_rank, dense_rank=hit.dense_rank,
+    )
+
+
+def _strict(request: Request) -> searching.SearchResult:
+    """Search parameters for the API: a malformed filter is a 422 naming it (the query text never is)."""
+    params, problems = searching.parse_params(request.query_params)
+    if problems:
+        raise ValidationFailed("Some search parameters are not valid.", problems)
+    return searching.SearchResult(params)
+
+
+@api.get("/workspaces/{ws}/practices", response_model=PracticePage, summary="The workspace's own practices")
+def api_practices(
+    db: Db, ctx: Ctx, params: Annotated[ListParams, Depends(repo.PRACTICE_LIST.dependency())]
+) -> PracticePage:
+    page = paginate(db, repo.own_practices(ctx.id), repo.PRACTICE_LIST, params)
+    return PracticePage(items=[practice_out(db, ctx, p) for p in page.items], total=page.total, page=page.page,
+                        per_page=page.per_page)
+
+
+@api.get("/workspaces/{ws}/practices/search", response_model=SearchOut,
+         summary="Search own and shared practices by keywords and meaning, in any language")
+def api_search(
+    request: Request,
+    db: Db,
+    ctx: Ctx,
+    q: Annotated[str, Query(description="Free text in any language; syntax characters are plain text")] = "",
+    sdg: Annotated[list[str] | None, Query(description="Goal numbers 1-17 (repeat or comma-separate)")] = None,
+    challenge: Annotated[list[str] | None, Query(description="Challenge or hazard, e.g. heatwaves")] = None,
+    sector: Annotated[list[str] | None, Query(description="Sector, e.g. mobility")] = None,
+    country: Annotated[list[str] | None, Query(description="ISO 3166-1 alpha-2 code")] = None,
+    region: Annotated[list[str] | None, Query(description="UN M49 sub-region, e.g. Southern Europe")] = None,
+    city_size: Annotated[list[str] | None, Query(description="small, medium, large, metropolitan")] = None,
+    language: Annotated[list[str] | None, Query(description="ISO 639-1 code of the practice's text")] = None,
+    visibility: Annotated[list[str] | None, Query(description="private, network or public")] = None,
+    limit: Annotated[str | None, Query(description=f"Hits to return, 1-{searching.MAX_LIMIT}")] = None,
+    mode: Annotated[str | None, Query(description="hybrid (default), keyword or dense")] = None,
+) -> SearchOut:
+    result = _strict(request)
+    hits = searching.search_practices(db, ctx, result.params)
+    return SearchOut(query=result.params.q, hits=[hit_out(h) for h in hits])
+
+
+@api.post("/workspaces/{ws}/practices/suggest-sdgs", response_model=list[SdgSuggestionOut],
+          summary="The three most likely SDGs for a practice text, with confidence")
+def api_suggest(db: Db, ctx: Ctx, body: SuggestIn) -> list[SdgSuggestionOut]:
+    return [SdgSuggestionOut(goal=s.goal, label=s.label, confidence=s.confidence)
+            for s in service.suggest_goals(db, body.title, body.text)]
+
+
+@api.post("/workspaces/{ws}/practices", response_model=PracticeOut, status_code=201, summary="Create a practice")
+def api_create(db: Db, ctx: Ctx, body: PracticeIn) -> PracticeOut:
+    ctx.require_edit()
+    practice = service.create_practice(db, ctx, body, source="api")
+    return practice_out(db, ctx, practice)
+
+
+@api.get("/workspaces/{ws}/practices/{practice_id}", response_model=PracticeOut,
+         summary="One practice (own, or shared with this workspace)")
+def api_practice(db: Db, ctx: Ctx, practice_id: uuid.UUID) -> PracticeOut:
+    return practice_out(db, ctx, service.get_visible(db, ctx, practice_id))
+
+
+@api.get("/workspaces/{ws}/practices/{practice_id}/similar", response_model=SearchOut,
+         summary="More like this: practices close in meaning, in any language")
+def api_similar(
+    request: Request, db: Db, ctx: Ctx, practice_id: uuid.UUID,
+    limit: Annotated[str | None, Query(description=f"Hits to return, 1-{searching.MAX_LIMIT}")] = None,
+) -> SearchOut:
+    practice = service.get_visible(db, ctx, practice_id)
+    result = _strict(request)
+    hits = searching.similar_practices(db, ctx, practice, result.params)
+    return SearchOut(query="", hits=[hit_out(h) for h in hits])
+
+
+@api.put("/workspaces/{ws}/practices/{practice_id}", response_model=PracticeOut,
+         summary="Replace a practice's fields")
+def api_update(db: Db, ctx: Ctx, practice_id: uuid.UUID, body: PracticeIn) -> PracticeOut:
+    ctx.require_edit()
+    practice = service.update_practice(db, ctx, service.get_own(db, ctx, practice_id), body)
+    return practice_out(db, ctx, practice)
+
+
+@api.delete("/workspaces/{ws}/practices/{practice_id}", status_code=204, summary="Delete a practice")
+def api_delete(db: Db, ctx: Ctx, practice_id: uuid.UUID) -> Response:
+    ctx.require_edit()
+    service.delete_practice(db, ctx, service.get_own(db, ctx, practice_id))
+    return Response(status_code=204)
