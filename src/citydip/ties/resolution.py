@@ -375,12 +375,17 @@ class CityIndex:
         return choice
 
     def _lookup(self, key: str, codes: Sequence[str]) -> tuple[list[int], str]:
+        """Cities with this name; with several countries ("Réunion, France") the first that has one wins."""
         for table, how in ((self.primary, "exact"), (self.alternate, "alternate")):
             ids = table.get(key, [])
-            if codes:
-                ids = [i for i in ids if self.country[i] in codes]
-            if ids:
-                return ids, how
+            if not codes:
+                if ids:
+                    return ids, how
+                continue
+            for code in codes:
+                inside = [i for i in ids if self.country[i] == code]
+                if inside:
+                    return inside, how
         return [], ""
 
     def _near(self, ids: Sequence[int], place: Place, radius: float = COORD_RADIUS_KM) -> int | None:
