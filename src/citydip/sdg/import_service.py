@@ -451,7 +451,11 @@ def write_children(session: Session, ws_id: int, ind_id: uuid.UUID, ind: Indicat
     write_catalogue(session, ws_id, ind_id, ind, visibility)
     targets = imported_targets(ind)
     if targets:
-        session.execute(insert(table_of(SdgLocalTarget)), [{**base, "id": new_id(), **t} for t in targets])
+        blank = {"value": None, "year": None, "series": None, "unit": None, "created_at": utcnow()}
+        blank["updated_at"] = blank["created_at"]
+        session.execute(
+            insert(table_of(SdgLocalTarget)), [{**base, **blank, "id": new_id(), **t} for t in targets]
+        )
 
 
 def write_catalogue(session: Session, ws_id: int, ind_id: uuid.UUID, ind: Indicator, visibility: str) -> None:
