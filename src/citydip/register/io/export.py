@@ -1,0 +1,237 @@
+"""Exports of any list (same filters as the page) to CSV or XLSX, and blank import templates.
+
+Exports use the import columns, so an exported file can be edited and imported again: rows carry their
+``id`` and update the same records. Text that starts with = + - @ (or a tab or carriage return) is written
+with a leading apostrophe in CSV so spreadsheets never run it as a formula (CSV injection); XLSX cells are
+written as explicit text cells, which spreadsheets do not evaluate. The importer removes the apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citydip.accounts.models import User
+from citydip.core.listing import ListParams, ListSpec
+from citydip.core.web import WorkspaceContext
+from citydip.register.agreements import repository as agreements_repo
+from citydip.register.agreements.models import Agreement
+from citydip.register.engagements import repository as engagements_repo
+from citydip.register.followups import repository as followups_repo
+from citydip.register.io.kinds_records import kinds
+from citydip.register.io.tabular import PROTECTED
+from citydip.register.partners import repository as partners_repo
+from citydip.register.partners.models import Partner
+
+BATCH = 1000
+FOLLOWUP_COLUMNS = (
+    "id",
+    "task",
+    "owner",
+    "due_on",
+    "status",
+    "engagement_id",
+    "agreement_id",
+    "partner_id",
+    "notes",
+)
+SPECS: dict[str, tuple[ListSpec, Any]] = {
+    "partners": (partners_repo.PARTNER_LIST, partners_repo.partners_query),
+    "people": (partners_repo.PEOPLE_LIST, partners_repo.people_query),
+    "agreements": (agreements_repo.AGREEMENT_LIST, agreements_repo.agreements_query),
+    "engagements": (engagements_repo.ENGAGEMENT_LIST, engagements_repo.engagements_query),
+    "followups": (followups_repo.FOLLOWUP_LIST, followups_repo.followups_query),
+}
+EXPORT_KINDS = tuple(SPECS)
+
+
+def header(kind: str) -> list[str]:
+    """The column names of a kind's files."""
+    if kind == "followups":
+        return list(FOLLOWUP_COLUMNS)
+    return [c.name for c in kinds()[kind].columns]
+
+
+def cell(value: Any) -> Any:
+    """A Python value as a cell value (dates ISO, lists joined with ;)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()[:5] if isinstance(value, dt.time) else value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return "; ".join(
+                " | ".join(x for x in (s.get("name", ""), s.get("title", ""), s.get("on_behalf_of", "")) if x)
+                for s in value
+            )
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def protect(value: Any) -> Any:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value and value[0] in PROTECTED:
+        return "'" + value
+    return value
+
+
+def _partner_refs(session: Session, ws: int) -> dict[uuid.UUID, str]:
+    rows = session.execute(
+        select(Partner.id, Partner.external_id, Partner.name).where(Partner.workspace_id == ws)
+    )
+    return {pid: external or name for pid, external, name in rows.all()}
+
+
+def rows(session: Session, ctx: WorkspaceContext, kind: str, params: ListParams) -> Iterator[list[Any]]:
+    """Every matching record of a list as cell values (header first)."""
+    spec, base = SPECS[kind]
+    stmt = spec.apply(base(ctx.id), params)
+    yield header(kind)
+    partner_refs = _partner_refs(session, ctx.id) if kind in ("people", "agreements", "engagements") else {}
+    agreement_refs: dict[uuid.UUID, str] = {}
+    owners: dict[int, str] = {}
+    if kind == "engagements":
+        agreement_refs = {
+            a: (e or t)
+            for a, e, t in session.execute(
+                select(
+                    Agreement.id,
+                    Agreement.external_id,
+                    Agreement.title,
+                ).where(Agreement.workspace_id == ctx.id)
+            ).all()
+        }
+    if kind == "followups":
+        owners = dict(session.execute(select(User.id, User.email)).all())
+    batch: list[Any] = []
+    for record in session.scalars(stmt.execution_options(yield_per=BATCH)):
+        batch.append(record)
+        if len(batch) >= BATCH:
+            yield from _format(session, ctx, kind, batch, partner_refs, agreement_refs, owners)
+            batch = []
+    if batch:
+        yield from _format(session, ctx, kind, batch, partner_refs, agreement_refs, owners)
+
+
+def _format(
+    session: Session,
+    ctx: WorkspaceContext,
+    kind: str,
+    batch: Sequence[Any],
+    partner_refs: dict[uuid.UUID, str],
+    agreement_refs: dict[uuid.UUID, str],
+    owners: dict[int, str],
+) -> Iterator[list[Any]]:
+    columns = header(kind)
+    if kind == "partners":
+        for p in batch:
+            values = {c: getattr(p, c, None) for c in columns}
+            values |= {"country": p.country_code, "city": _city_label(session, p.city_id)}
+            yield [cell(values.get(c)) for c in columns]
+    elif kind == "people":
+        for p in batch:
+            values = {c: getattr(p, c, None) for c in columns} | {
+                "partner": partner_refs.get(p.partner_id, "")
+            }
+            yield [cell(values.get(c)) for c in columns]
+    elif kind == "agreements":
+        alinks = agreements_repo.links_for(session, ctx.id, [a.id for a in batch])
+        for a in batch:
+            parties, goals, codes = alinks[a.id]
+            values = {c: getattr(a, c, None) for c in columns} | {
+                "parties": [partner_refs.get(p, "") for p in parties],
+                "sdgs": goals,
+                "challenges": codes,
+                "country": a.country_code,
+            }
+            yield [cell(values.get(c)) for c in columns]
+    elif kind == "engagements":
+        links = engagements_repo.links_for(session, ctx.id, [e.id for e in batch])
+        for e in batch:
+            link = links[e.id]
+            values = {c: getattr(e, c, None) for c in columns} | {
+                "partners": [partner_refs.get(p, "") for p in link["partner_ids"]],
+                "agreements": [agreement_refs.get(a, "") for a in link["agreement_ids"]],
+                "sdgs": link["sdgs"],
+                "challenges": link["challenges"],
+                "country": e.country_code,
+            }
+            yield [cell(values.get(c)) for c in columns]
+    else:
+        for f in batch:
+            values = {c: getattr(f, c, None) for c in columns} | {"owner": owners.get(f.owner_id, "")}
+            yield [cell(values.get(c)) for c in columns]
+
+
+_city_cache: dict[int, str] = {}
+
+
+def _city_label(session: Session, city_id: int | None) -> str:
+    if city_id is None:
+        return ""
+    if city_id not in _city_cache:
+        from citydip.reference.repository import city
+
+        found = city(session, city_id)
+        _city_cache[city_id] = found.label if found else ""
+    return _city_cache[city_id]
+
+
+def to_csv(lines: Iterator[list[Any]]) -> Iterator[str]:
+    """CSV text (UTF-8 with BOM so spreadsheets detect the encoding), chunk by chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    for count, line in enumerate(lines, start=1):
+        writer.writerow([protect(v) for v in line])
+        if count % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def to_xlsx(lines: Iterator[list[Any]], title: str, help_rows: Sequence[Sequence[str]] = ()) -> bytes:
+    """An XLSX workbook; text cells are typed as text so nothing is evaluated."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    for line in lines:
+        cells = []
+        for value in line:
+            item = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                item.data_type = "s"
+            cells.append(item)
+        sheet.append(cells)
+    if help_rows:
+        notes = book.create_sheet("help")
+        for help_line in help_rows:
+            notes.append(list(help_line))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template(kind: str, fmt: str) -> bytes:
+    """A blank import file for a kind: the header row (and a help sheet in XLSX)."""
+    columns = kinds()[kind].columns
+    if fmt == "csv":
+        return "".join(to_csv(iter([[c.name for c in columns]]))).encode("utf-8")
+    help_rows = [("column", "required", "what to enter", "example", "allowed values")] + [
+        (c.name, "yes" if c.required else "", c.help, c.example, ", ".join(c.choices)) for c in columns
+    ]
+    return to_xlsx(iter([[c.name for c in columns]]), kind, help_rows)
