@@ -21,6 +21,7 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "citydip.audit",
     "citydip.sdg",
     "citydip.sdgindex",
+    "citydip.sdgprogress",
     "citydip.register",
     "citydip.practices",
     "citydip.ties",
