@@ -12,16 +12,15 @@ from sqlalchemy.orm import Session
 
 from citydip.core.cli import cli_session, console, err_console, fail, group, print_json, run
 from citydip.core.errors import FieldProblem
-from citydip.core.tenancy import Role, Scope
-from citydip.core.web import Principal, WorkspaceContext
+from citydip.core.web import WorkspaceContext
 from citydip.workspaces.service import require_workspace
 
 
 def cli_context(session: Session, slug: str) -> WorkspaceContext:
     """A workspace context for the command line (the operator acts as the workspace's owner)."""
-    workspace = require_workspace(session, slug)
-    principal = Principal("anonymous", Scope.system_scope("cli"))
-    return WorkspaceContext(workspace, Role.owner, principal)
+    from citydip.register.demo import system_context
+
+    return system_context(require_workspace(session, slug))
 
 
 def _problems(problems: list[FieldProblem], limit: int = 50) -> None:

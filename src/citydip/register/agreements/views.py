@@ -248,7 +248,9 @@ def download(doc: AgreementDocument, data_dir: Path) -> Response:
     """Always a download: attachment, nosniff, and a sandbox in case a browser renders it anyway."""
     path = docs.storage_path(data_dir, doc)
     if not path.is_file():
-        raise NotFound("The document's file is missing from the data directory.")
+        # The record exists (the caller may see it) but its bytes are gone, e.g. after restoring only the
+        # database: 410 says so without pretending the document never existed.
+        raise AppError("The document's file is missing from the data directory.", status_code=410, code="gone")
     return FileResponse(
         path,
         media_type=doc.content_type,
