@@ -203,6 +203,78 @@ class Variant:
     qualifier: str = ""  # what stood in brackets ("Berlin" in "Mitte (Berlin)")
 
 
+# Words of local-government titles around a town's name ("City of Zabrze", "Kecskemét Municipality",
+# "Communauté urbaine de Strasbourg"), compared on folded text. Districts and counties are not listed: a
+# county's ties are not its seat's.
+_TITLE_PREFIXES = tuple(
+    p + " "
+    for p in (
+        "city of",
+        "town of",
+        "municipality of",
+        "comune di",
+        "citta di",
+        "ville de",
+        "ville d",
+        "commune de",
+        "communaute urbaine de",
+        "communaute urbaine du",
+        "communaute d agglomeration de",
+        "communaute d agglomeration du",
+        "stadt",
+        "stadtgemeinde",
+        "marktgemeinde",
+        "gemeinde",
+        "grad",
+        "gmina",
+        "miasto",
+        "mesto",
+        "ayuntamiento de",
+        "ajuntament de",
+        "concello de",
+        "camara municipal de",
+        "municipio de",
+        "dimos",
+        "obcina",
+        "municipality",
+    )
+)
+_TITLE_SUFFIXES = tuple(
+    " " + p
+    for p in (
+        "municipality",
+        "city council",
+        "municipal council",
+        "borough council",
+        "town council",
+        "council",
+        "city hall",
+        "municipal authority",
+        "metropole",
+        "agglomeration",
+        "kommune",
+        "kommun",
+        "city",
+    )
+)
+
+
+def core_name(name: str) -> str:
+    """The town's name inside a local-government title, folded ("" when there is no title to remove)."""
+    key = name_key(name)
+    core = key
+    for prefix in _TITLE_PREFIXES:
+        if core.startswith(prefix):
+            core = core[len(prefix) :]
+            break
+    for suffix in _TITLE_SUFFIXES:
+        if core.endswith(suffix):
+            core = core[: -len(suffix)]
+            break
+    core = core.strip()
+    return core if core != key and len(core) >= 3 else ""
+
+
 def name_variants(name: str) -> list[Variant]:
     """The name, then simpler forms: without a bracketed qualifier, before a comma, each half of "A/B"."""
     base = " ".join(name.split())
@@ -218,6 +290,9 @@ def name_variants(name: str) -> list[Variant]:
     for sep in ("/", " -- ", " – ", " - "):
         if sep in plain:
             out.extend(Variant(p.strip(), "part", qualifier) for p in plain.split(sep))
+    core = core_name(plain)
+    if core:
+        out.append(Variant(core, "core", name_key(plain).replace(core, "").strip()))
     seen: set[str] = set()
     unique: list[Variant] = []
     for v in out:
@@ -347,8 +422,9 @@ class CityIndex:
     ) -> Resolution:
         """A match on a simpler form of the name needs more care than a match on the name as written."""
         cands = tuple(ids[:MAX_CANDIDATES])
-        if variant.kind == "comma":
-            # "Kusatsu, Gunma": the writer needed a qualifier, so a namesake exists; a person decides.
+        if variant.kind == "comma" or (variant.kind == "core" and place.lat is None):
+            # "Kusatsu, Gunma": the writer needed a qualifier, so a namesake exists; "City of London" is not
+            # London. Without coordinates to confirm it, a person decides.
             return Resolution(
                 Status.ambiguous,
                 None,
@@ -356,6 +432,8 @@ class CityIndex:
                 cands,
                 note=f"matched only without '{variant.qualifier}'; check it is the same place",
             )
+        if variant.kind == "core":
+            return self._choose(ids, place, "variant", codes)
         if variant.qualifier:
             # "Mitte (Berlin)": when the bracket names a city, the place must lie near it.
             parent, _how = self._lookup(name_key(variant.qualifier), codes)
