@@ -3,6 +3,7 @@
 Usage (from the repo root):
     .venv/bin/python benchmarks/search_eval/evaluate.py            # prints JSON figures
     .venv/bin/python benchmarks/search_eval/evaluate.py --pool 10  # prints unjudged pooled documents to judge
+    .venv/bin/python benchmarks/search_eval/evaluate.py --database-url postgresql://...  # PostgreSQL back-end
     .venv/bin/python benchmarks/search_eval/evaluate.py --run run.jsonl   # scores the output of
         citydip practices search --batch benchmarks/search_eval/queries.tsv --workspace WS --limit 50
 Queries: queries.tsv (qid<TAB>query); languages: query_languages.tsv; judgments: qrels.txt (TREC: qid 0 docid
@@ -24,7 +25,7 @@ sys.path.insert(0, str(HERE))
 
 from corpus import load_documents, read_queries  # noqa: E402
 
-from citydip.practices.search import SqliteSearchEngine  # noqa: E402
+from citydip.practices.search import PostgresSearchEngine, SqliteSearchEngine, SqlSearchEngine  # noqa: E402
 
 SYSTEMS = {"bm25": "keyword", "dense": "dense", "hybrid": "hybrid"}
 
@@ -58,6 +59,12 @@ def recall(ranked: list[str], judged: dict[str, int], k: int = 50) -> float:
     return len(rel & set(ranked[:k])) / len(rel) if rel else 0.0
 
 
+def judged_share(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
+    """Share of the top k that was judged (low values mean the figures undercount this system)."""
+    top = ranked[:k]
+    return sum(d in judged for d in top) / len(top) if top else 1.0
+
+
 def summarise(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]],
               langs: dict[str, str]) -> dict[str, object]:
     """Mean nDCG@10 / Recall@50 overall, English and non-English (queries without judgments are skipped)."""
@@ -75,18 +82,33 @@ def summarise(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]],
             "queries": len(qids),
             "ndcg@10": round(sum(ndcg(runs[q], qrels[q]) for q in qids) / len(qids), 4),
             "recall@50": round(sum(recall(runs[q], qrels[q]) for q in qids) / len(qids), 4),
+            # condensed list (Sakai 2007): unjudged documents removed before scoring, less biased against
+            # systems that did not take part in the judging pool
+            "ndcg@10_condensed": round(sum(ndcg([d for d in runs[q] if d in qrels[q]], qrels[q])
+                                           for q in qids) / len(qids), 4),
+            "judged@10": round(sum(judged_share(runs[q], qrels[q]) for q in qids) / len(qids), 4),
         }
     return out
 
 
-def build_engine(db: Path) -> SqliteSearchEngine:
-    """Index the shared corpus into a fresh SQLite file."""
+def build_engine(db: Path, database_url: str = "") -> SqlSearchEngine:
+    """Index the shared corpus into a fresh SQLite file, or into fresh tables of a PostgreSQL database."""
+    if database_url:
+        import psycopg
+
+        plain = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+        with psycopg.connect(plain, autocommit=True) as conn:
+            for table in ("practice_search_docs", "practice_search_facets", "practice_search_meta"):
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+        pg = PostgresSearchEngine(plain)
+        pg.index_many(load_documents())
+        return pg
     engine = SqliteSearchEngine(db)
     engine.index_many(load_documents())
     return engine
 
 
-def run_all(engine: SqliteSearchEngine, queries: list[tuple[str, str]],
+def run_all(engine: SqlSearchEngine, queries: list[tuple[str, str]],
             depth: int = 50) -> dict[str, dict[str, list[str]]]:
     """Return {system: {qid: ranked external ids}} for every system."""
     return {name: {qid: [h.external_id for h in engine.search(q, limit=depth, mode=mode)]
@@ -101,6 +123,9 @@ def main() -> None:
                     help="print unjudged documents in the top N of each system")
     ap.add_argument("--qrels", type=Path, default=HERE / "qrels.txt")
     ap.add_argument("--run", type=Path, help="score a `citydip practices search --batch` output instead")
+    ap.add_argument("--database-url", default="",
+                    help="evaluate the PostgreSQL back-end in this (scratch) database; its practice_search_ tables "
+                         "are replaced")
     args = ap.parse_args()
     queries = read_queries(HERE / "queries.tsv")
     langs = dict(line.split("\t") for line in (HERE / "query_languages.tsv").read_text().split("\n") if line)
@@ -115,7 +140,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        engine = build_engine(Path(tmp) / "eval.db")
+        engine = build_engine(Path(tmp) / "eval.db", args.database_url)
         build_s = time.perf_counter() - t0
         runs = run_all(engine, queries)
         if args.pool:
@@ -132,7 +157,8 @@ def main() -> None:
                     print(f"{qid} {d} | {doc.title[:100]} | {doc.body()[:260]!r}")
             return
         engine.close()
-    result = {"corpus_docs": len(load_documents()), "index_build_s": round(build_s, 2),
+    result = {"backend": "postgresql" if args.database_url else "sqlite",
+              "corpus_docs": len(load_documents()), "index_build_s": round(build_s, 2),
               "systems": {name: summarise(run, qrels, langs) for name, run in runs.items()}}
     print(json.dumps(result, indent=2))
 

@@ -1,16 +1,24 @@
-"""Hybrid practice search on PostgreSQL: full text (tsvector, ts_rank_cd, ts_headline) + the same dense side.
+"""Hybrid practice search on PostgreSQL: full text (tsvector, ts_rank, ts_headline) + the same dense side.
 
 The keyword side mirrors the SQLite one: words are lower-cased and stripped of accents in Python with the same
-function (so both back-ends match words alike, with or without the ``unaccent`` extension), indexed with the
+function (so both back-ends match words alike, with or without the ``unaccent`` extension) and indexed with the
 ``simple`` configuration (no stemming, every language treated alike) in one weighted ``tsvector`` per document
-(title A, place B, body D; ranked with ``ts_rank_cd`` weights body 1 : place 2 : title 4, as SQLite's bm25
-column weights), behind a GIN index. Snippets of keyword hits come from ``ts_headline`` with a ``simple`` +
-``unaccent`` configuration when the extension is available, so accented words are highlighted too. Vectors are
-stored as ``bytea`` (float32) and searched in memory exactly as on SQLite.
+(title A, place B, body D; ``ts_rank`` weights body 1 : place 1 : title 2) behind a GIN index.
+
+Ranking: ``ts_rank`` and ``ts_rank_cd`` know nothing of how rare a word is, so a document that repeats "city"
+outranks one that names the rare query word. The score is therefore BM25-like: the sum over the query words of
+``idf(word) * ts_rank(tsv, word)``, with document frequencies counted through the GIN index (cached until the
+index changes) and very common words pruned as on SQLite. On the evaluation set this clearly beats one
+``ts_rank_cd`` over the OR query (figures in docs/search.md).
+
+Snippets of keyword hits come from ``ts_headline`` with a ``simple`` + ``unaccent`` configuration when the
+extension is available, so accented words are highlighted too. Vectors are stored as ``bytea`` (float32) and
+searched in memory exactly as on SQLite.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,8 +31,8 @@ from citydip.practices.search.text import MARK_CLOSE, MARK_OPEN, fold
 from citydip.practices.search.types import PracticeDocument
 
 HEADLINE_CONFIG = "practice_search_unaccent"
-RANK_WEIGHTS = "{0.25, 0, 0.5, 1.0}"  # D (body), C (unused), B (place), A (title)
-RANK_NORMALISATION = 1  # divide by 1 + log(document length), a mild length normalisation like BM25's
+RANK_WEIGHTS = "{0.5, 0, 0.5, 1.0}"  # D (body), C (unused), B (place), A (title)
+RANK_NORMALISATION = 0  # no length normalisation (measured best with the IDF weighting below)
 HEADLINE_OPTIONS = (f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=12, "
                     "MaxFragments=1, FragmentDelimiter=\" … \"")
 
@@ -125,11 +133,39 @@ class PostgresSearchEngine(SqlSearchEngine):
         cur = self._execute("DELETE FROM practice_search_docs WHERE id = ANY(?)", [ids])
         return int(cur.rowcount or 0)
 
+    def _doc_freqs(self, terms: list[str]) -> list[int] | None:
+        """Documents containing each term (GIN index count), cached until the index changes."""
+        st = self.state
+        cache: dict[str, int] = st.features.setdefault("df", {})
+        if st.features.get("df_generation") != st.generation:
+            cache.clear()
+            st.features["df_generation"] = st.generation
+        out = []
+        for t in terms:
+            key = fold(_clean(t))
+            if key not in cache:
+                row = self._execute("SELECT count(*) FROM practice_search_docs "
+                                    "WHERE tsv @@ plainto_tsquery('simple', ?)", [key]).fetchone()
+                if len(cache) > 50_000:
+                    cache.clear()
+                cache[key] = int(row[0])
+            out.append(cache[key])
+        return out
+
+    def _idf(self, terms: list[str]) -> list[float]:
+        st = self.state
+        if st.n_docs is None or st.n_docs_generation != st.generation:
+            st.n_docs = self.count()
+            st.n_docs_generation = st.generation
+        n = st.n_docs
+        return [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for df in self._doc_freqs(terms) or []]
+
     def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
                  exclude: int | None = None) -> list[int]:
         terms = [t for t in terms if fold(_clean(t)).strip()]
         if not terms:
             return []
+        idfs = self._idf(terms)
         query_sql, params = _tsquery(terms)
         sql = (f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id FROM practice_search_docs d, q "  # noqa: S608
                "WHERE d.tsv @@ q.q")
@@ -139,7 +175,10 @@ class PostgresSearchEngine(SqlSearchEngine):
         if exclude is not None:
             sql += " AND d.id <> ?"
             params.append(exclude)
-        sql += f" ORDER BY ts_rank_cd('{RANK_WEIGHTS}', d.tsv, q.q, {RANK_NORMALISATION}) DESC, d.id LIMIT ?"
+        score = " + ".join(f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', d.tsv, plainto_tsquery('simple', ?), "
+                           f"{RANK_NORMALISATION})" for idf in idfs)
+        sql += f" ORDER BY {score} DESC, d.id LIMIT ?"
+        params += [fold(_clean(t)) for t in terms]
         params.append(k)
         return [int(r[0]) for r in self._execute(sql, params)]
 
