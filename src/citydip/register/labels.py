@@ -19,9 +19,14 @@ from citydip.register.partners.models import Partner
 LABEL_MAX = 500
 
 
+def counterpart_country(partner: Partner) -> str | None:
+    """The country a partner stands for: the represented country for consulates, else its own."""
+    return partner.represented_country or partner.country_code
+
+
 def partners_text(partners: Iterable[Partner]) -> str:
-    """ "Guangzhou (CN); Consulate General of China (CN)"."""
-    parts = [f"{p.name} ({p.country_code})" if p.country_code else p.name for p in partners]
+    """Names with countries, e.g. "Guangzhou (CN); Consulate General of China (CN)" (consulates: represented)."""
+    parts = [f"{p.name} ({counterpart_country(p)})" if counterpart_country(p) else p.name for p in partners]
     text = "; ".join(parts)
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 

@@ -33,5 +33,10 @@ def sections(db: Session, workspace: Workspace) -> list[Section]:
     ).all()
     if not rows:
         return []
-    return [Section(_("Sister cities and agreements"), "register/public_agreements.html",
-                    {"rows": rows, "kinds": dict(AGREEMENT_KINDS)})]
+    return [
+        Section(
+            _("Sister cities and agreements"),
+            "register/public_agreements.html",
+            {"rows": rows, "kinds": dict(AGREEMENT_KINDS)},
+        )
+    ]

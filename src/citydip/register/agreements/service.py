@@ -21,7 +21,7 @@ from citydip.register.common import (
     check_order,
     country_or_problem,
 )
-from citydip.register.labels import partners_text
+from citydip.register.labels import counterpart_country, partners_text
 from citydip.register.partners import repository as partners_repo
 from citydip.register.vocab import AGREEMENT_KINDS, AGREEMENT_STATUSES
 
@@ -85,7 +85,7 @@ def _set_links(session: Session, ctx: WorkspaceContext, agreement: Agreement, va
         )
         agreement.parties_label = partners_text(found)
         if not values.get("country"):
-            agreement.country_code = next((p.country_code for p in found if p.country_code), None)
+            agreement.country_code = next((c for c in map(counterpart_country, found) if c), None)
     if values.get("sdgs") is not None:
         goals = check_goals(session, values["sdgs"])
         session.execute(

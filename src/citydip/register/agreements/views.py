@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import FileResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from citydip.core.errors import AppError, FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
@@ -225,7 +226,7 @@ def upload_page(db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID
     agreement = _get(db, ctx, agreement_id)
     upload = form.get("file")
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise ValidationFailed("Choose a file.", [FieldProblem("file", "choose a file to attach")])
         content = upload.file.read(docs.MAX_BYTES + 1)
         docs.add_document(db, ctx, agreement, upload.filename, content, settings.data_dir)
@@ -250,7 +251,9 @@ def download(doc: AgreementDocument, data_dir: Path) -> Response:
     if not path.is_file():
         # The record exists (the caller may see it) but its bytes are gone, e.g. after restoring only the
         # database: 410 says so without pretending the document never existed.
-        raise AppError("The document's file is missing from the data directory.", status_code=410, code="gone")
+        raise AppError(
+            "The document's file is missing from the data directory.", status_code=410, code="gone"
+        )
     return FileResponse(
         path,
         media_type=doc.content_type,

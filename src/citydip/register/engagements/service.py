@@ -38,7 +38,7 @@ from citydip.register.engagements.schemas import (
     ParticipantIn,
     ParticipantOut,
 )
-from citydip.register.labels import partners_text
+from citydip.register.labels import counterpart_country, partners_text
 from citydip.register.partners import repository as partners_repo
 from citydip.register.vocab import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES
 
@@ -132,7 +132,7 @@ def _set_links(
         )
         engagement.partners_label = partners_text(found)
         if not values.get("country"):
-            engagement.country_code = next((p.country_code for p in found if p.country_code), None)
+            engagement.country_code = next((c for c in map(counterpart_country, found) if c), None)
     if values.get("agreement_ids") is not None:
         ids = list(dict.fromkeys(values["agreement_ids"]))
         if len(agreements_repo.agreements_by_ids(session, ws, ids)) != len(ids):

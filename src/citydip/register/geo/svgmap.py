@@ -91,7 +91,7 @@ def unwrap(points: Sequence[Point]) -> list[list[Point]]:
 @lru_cache(maxsize=1)
 def countries_path() -> str:
     """One SVG path with every country of the 1:110m atlas (computed once)."""
-    parts = []
+    parts: list[str] = []
     for _props, polys in polygons(world_atlas(), "countries"):
         for poly in polys:
             for ring_points in poly:

@@ -21,11 +21,16 @@ class PartnerRefs:
         self.by_external: dict[str, uuid.UUID] = {}
         self.by_name: dict[str, list[uuid.UUID]] = defaultdict(list)
         rows = session.execute(
-            select(Partner.id, Partner.external_id, Partner.name, Partner.country_code).where(
-                Partner.workspace_id == workspace_id
-            )
+            select(
+                Partner.id,
+                Partner.external_id,
+                Partner.name,
+                Partner.country_code,
+                Partner.represented_country,
+            ).where(Partner.workspace_id == workspace_id)
         ).all()
-        for pid, external, name, country in rows:
+        for pid, external, name, own_country, represented in rows:
+            country = represented or own_country
             self.by_id[pid] = (name, country)
             if external:
                 self.by_external[external] = pid

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from citydip.core.errors import AppError, FieldProblem, ValidationFailed
 from citydip.core.i18n import _
@@ -55,7 +56,7 @@ def import_submit(request: Request, db: Db, ctx: Ctx, settings: AppSettings, for
             kind, filename, content = service.take_upload(settings.data_dir, ctx, token)
         else:
             kind = service.check_kind(str(form.get("kind") or ""))
-            if not isinstance(upload, UploadFile) or not upload.filename:
+            if not isinstance(upload, StarletteUpload) or not upload.filename:
                 raise ValidationFailed("Choose a file.", [FieldProblem("file", "choose a CSV or XLSX file")])
             filename = upload.filename
             content = upload.file.read(MAX_IMPORT_BYTES + 1)
