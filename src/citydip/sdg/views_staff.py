@@ -54,7 +54,8 @@ def _errors(exc: AppError) -> dict[str, str]:
 
 
 def _common(ctx: Ctx, **extra: Any) -> dict[str, Any]:
-    return {
+    defaults: dict[str, Any] = {"errors": {}, "values": {}}
+    return defaults | {
         "base": _base(ctx),
         "can_edit": ctx.role.can_edit,
         "status_label": lambda s: _(STATUS_LABELS.get(s) or str(s)),
@@ -139,7 +140,6 @@ def _indicator_context(db: Session, ctx: Ctx, ind: CityIndicator, **extra: Any) 
         language_choices=[("", _("base language"))]
         + [(lang, lang) for lang in languages_of(repo.site(db, ctx.id))],
         notes=[n for n in ind.import_notes or [] if isinstance(n, dict) and n.get("severity") != "info"],
-        errors={},
         **extra,
     )
 
@@ -244,8 +244,6 @@ def _data_context(
         units=units,
         dims=dims,
         dim_names=dim_names,
-        errors={},
-        values={},
         **extra,
     )
 
@@ -390,7 +388,6 @@ def _metadata_context(
         key_fields=KEY_FIELDS,
         fields=fields,
         other_yaml=other_yaml,
-        errors={},
         **extra,
     )
 
