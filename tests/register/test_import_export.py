@@ -118,7 +118,7 @@ def test_templates_download_in_both_formats(ana):
     book = load_workbook(io.BytesIO(ana.get("/w/la/register/templates/engagements?format=xlsx").content))
     assert book.sheetnames == ["engagements", "help"]
     help_rows = list(book["help"].iter_rows(values_only=True))
-    assert ("starts_on", "yes") == help_rows[[r[0] for r in help_rows].index("starts_on")][:2]
+    assert help_rows[[r[0] for r in help_rows].index("starts_on")][:2] == ("starts_on", "yes")
     assert ana.get("/w/la/register/templates/gifts?format=csv").status_code == 404
 
 
