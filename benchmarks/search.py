@@ -3,6 +3,9 @@
 Prints one JSON object: model load, full index build, query latency (p50/p95 after the first query) for
 hybrid, dense and BM25-only (keyword) search on the same index, adding one practice, and the machine load.
 Reads ../shared/data/practices/corpus.jsonl in place. Usage: .venv/bin/python benchmarks/search.py [--docs N]
+[--database-url postgresql://...]  (the second form measures the PostgreSQL back-end in that scratch database;
+its practice_search_ tables are replaced). "with_access" timings add the rule every product search carries
+(own workspace + network peers' network practices + public ones), as the web app, API and CLI do.
 """
 
 from __future__ import annotations
@@ -22,7 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "search_eval"))
 
 from corpus import load_documents, read_queries
 
-from citydip.practices.search import PracticeDocument, SqliteSearchEngine, load_embedder
+from citydip.practices.search import (
+    AccessRule,
+    PostgresSearchEngine,
+    PracticeDocument,
+    SearchFilters,
+    SqliteSearchEngine,
+    SqlSearchEngine,
+    load_embedder,
+)
 
 SEED = 7
 
@@ -47,6 +58,29 @@ def variants(base: list[PracticeDocument], total: int) -> list[PracticeDocument]
     return out
 
 
+def open_engine(db: Path, database_url: str, emb: object, fresh: bool = False) -> SqlSearchEngine:
+    """A standalone engine on a SQLite file or on a PostgreSQL scratch database (tables dropped if fresh)."""
+    if not database_url:
+        return SqliteSearchEngine(db, embedder=emb)  # type: ignore[arg-type]
+    import psycopg
+
+    plain = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    if fresh:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            for table in ("practice_search_docs", "practice_search_facets", "practice_search_meta"):
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+    return PostgresSearchEngine(plain, embedder=emb)  # type: ignore[arg-type]
+
+
+def db_size(db: Path, engine: SqlSearchEngine, database_url: str) -> float:
+    """Size of the index in MB (the SQLite file, or the PostgreSQL tables with indexes and TOAST)."""
+    if not database_url:
+        return round(db.stat().st_size / 1e6, 1)
+    row = engine._execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                          "WHERE c.relname LIKE 'practice_search_%' AND c.relkind = 'r'").fetchone()
+    return round(int(row[0] or 0) / 1e6, 1)
+
+
 def pct(values: list[float], q: float) -> float:
     """Percentile (nearest rank) in milliseconds, rounded."""
     s = sorted(values)
@@ -57,8 +91,10 @@ def main() -> None:
     """Run the benchmark and print JSON."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--database-url", default="", help="measure PostgreSQL in this scratch database")
     args = ap.parse_args()
-    result: dict[str, object] = {"docs": args.docs, "cpu_count": os.cpu_count(),
+    result: dict[str, object] = {"backend": "postgresql" if args.database_url else "sqlite",
+                                 "docs": args.docs, "cpu_count": os.cpu_count(),
                                  "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
     t0 = time.perf_counter()
     emb = load_embedder()
@@ -69,24 +105,25 @@ def main() -> None:
     queries += [d.title for d in rng.sample(docs, 62)]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        engine = SqliteSearchEngine(db, embedder=emb)
+        engine = open_engine(db, args.database_url, emb, fresh=True)
         t0 = time.perf_counter()
         engine.index_many(docs)
         result["index_build_s"] = round(time.perf_counter() - t0, 2)
-        result["db_mb"] = round(db.stat().st_size / 1e6, 1)
+        result["db_mb"] = db_size(db, engine, args.database_url)
         engine.close()
-        # a fresh process would open the file like this; the first query loads the vectors
-        engine = SqliteSearchEngine(db, embedder=emb)
+        # a fresh process would open the database like this; the first query loads the vectors
+        engine = open_engine(db, args.database_url, emb)
         t0 = time.perf_counter()
         engine.search(queries[0], limit=10)
         result["first_query_after_open_s"] = round(time.perf_counter() - t0, 3)
-        for mode in ("keyword", "dense", "hybrid"):
+        access = SearchFilters(access=AccessRule("ws7", network_workspaces=frozenset(f"ws{i}" for i in range(10))))
+        for mode, filters in (("keyword", None), ("dense", None), ("hybrid", None), ("hybrid", access)):
             times = []
             for q in queries:
                 t0 = time.perf_counter()
-                engine.search(q, limit=10, mode=mode)
+                engine.search(q, filters, limit=10, mode=mode)
                 times.append(time.perf_counter() - t0)
-            name = "bm25_only" if mode == "keyword" else mode
+            name = ("bm25_only" if mode == "keyword" else mode) + ("_with_access" if filters else "")
             result[f"query_{name}_ms"] = {"p50": pct(times, 0.5), "p95": pct(times, 0.95),
                                           "mean": round(statistics.mean(times) * 1000, 2), "n": len(times)}
         times = []

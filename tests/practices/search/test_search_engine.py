@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from citydip.practices.search import AccessRule, PracticeDocument, SearchFilters, SqliteSearchEngine
 from practices.search.practice_search_helpers import ext_ids
 
@@ -99,3 +101,24 @@ def test_engine_accepts_an_existing_connection(docs: list[PracticeDocument]) -> 
     eng.index_many(docs)
     assert eng.count() == len(docs)
     assert conn.execute("SELECT COUNT(*) FROM practice_search_docs").fetchone()[0] == len(docs)
+
+
+@pytest.mark.parametrize("rule", [
+    AccessRule(own_workspace="leeds"),
+    AccessRule(own_workspace="munich", network_workspaces=frozenset({"bologna"})),
+    AccessRule(own_workspace="nowhere", other_visibilities=frozenset({"public"})),
+    AccessRule(own_workspace="freiburg", network_workspaces=frozenset()),
+])
+@pytest.mark.parametrize("query", ["cycle lanes", "Wärmepumpen", "energie", "food"])
+def test_in_memory_access_check_matches_sql_filtering(engine: SqliteSearchEngine, rule: AccessRule,
+                                                      query: str) -> None:
+    fast = SearchFilters(access=rule)  # the access rule alone is checked in memory
+    every = frozenset({"private", "network", "public"})  # a facet that excludes nothing forces SQL filtering
+    slow = SearchFilters(access=rule, visibilities=every)
+    for mode in ("keyword", "dense", "hybrid"):
+        assert ext_ids(engine.search(query, fast, limit=20, mode=mode)) == ext_ids(
+            engine.search(query, slow, limit=20, mode=mode)), (mode, rule)
+    first = engine.search(query, limit=1)
+    if first:
+        assert ext_ids(engine.more_like_this(first[0].id, fast, limit=20)) == ext_ids(
+            engine.more_like_this(first[0].id, slow, limit=20))

@@ -34,6 +34,8 @@ def corpus_engine(tmp_path_factory: pytest.TempPathFactory) -> SqliteSearchEngin
 def _qrels() -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for line in (EVAL / "qrels.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
         q, _, d, g = line.split()
         out.setdefault(q, {})[d] = int(g)
     return out

@@ -27,8 +27,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from citydip.practices.search.dense import DenseMatrix, FloatArray
+from citydip.practices.search.dense import CodeArray, DenseMatrix, FloatArray
 from citydip.practices.search.embedding import MODEL_NAME, StaticEmbedder, default_embedder
 from citydip.practices.search.expansion import CrossLingualExpander
 from citydip.practices.search.fusion import rrf
@@ -41,7 +42,7 @@ from citydip.practices.search.text import (
     sentences,
     strip_marks,
 )
-from citydip.practices.search.types import PracticeDocument, SearchFilters, SearchHit
+from citydip.practices.search.types import AccessRule, PracticeDocument, SearchFilters, SearchHit
 
 DENSE_BODY_CHARS = 1500
 COMMON_TERM_SHARE = 0.1
@@ -51,6 +52,8 @@ SNIPPET_DENSE_SENTENCES = 12
 MAX_LIMIT = 1000
 WORD_RE = re.compile(r"\w+")
 MODES = ("hybrid", "keyword", "dense")
+VIS_CODES = {"private": 0, "network": 1, "public": 2}
+POST_FILTER_FACTOR = 4
 
 Params = list[Any]
 SubQuery = tuple[str, Params]
@@ -114,6 +117,55 @@ class IndexState:
         self.vocab_generation: str | None = None
         self.schema_ready = False
         self.features: dict[str, Any] = {}
+        self.group_codes: dict[str, int] = {}
+        self.access: dict[int, tuple[int, int]] = {}
+
+    def group_code(self, workspace: str) -> int:
+        """A small integer for a workspace facet value (new values get the next number)."""
+        key = workspace.strip().lower()
+        code = self.group_codes.get(key)
+        if code is None:
+            code = len(self.group_codes)
+            self.group_codes[key] = code
+        return code
+
+
+class AccessCheck:
+    """An AccessRule evaluated in memory: per document id, or over all vector rows at once (numpy)."""
+
+    def __init__(self, state: IndexState, rule: AccessRule) -> None:
+        """Translate workspace names and visibilities into the state's integer codes."""
+        self.state = state
+        self.own = state.group_codes.get(rule.own_workspace.strip().lower(), -2)
+        self.any_vis: set[int] = set()
+        self.peer_vis: int | None = None
+        self.peers: set[int] = set()
+        for raw in rule.other_visibilities:
+            vis = raw.strip().lower()
+            code = VIS_CODES.get(vis, -3)
+            if vis == "network" and rule.network_workspaces is not None:
+                self.peer_vis = code
+                self.peers = {state.group_codes[w.strip().lower()] for w in rule.network_workspaces
+                              if w.strip().lower() in state.group_codes}
+            else:
+                self.any_vis.add(code)
+
+    def allows(self, doc_id: int) -> bool:
+        """Whether the rule lets this document through."""
+        codes = self.state.access.get(doc_id)
+        if codes is None:
+            return False
+        group, vis = codes
+        return group == self.own or vis in self.any_vis or (vis == self.peer_vis and group in self.peers)
+
+    def rows(self, groups: CodeArray, vis: CodeArray) -> npt.NDArray[np.bool_]:
+        """The same test over arrays of codes."""
+        mask: npt.NDArray[np.bool_] = groups == self.own
+        if self.any_vis:
+            mask |= np.isin(vis, sorted(self.any_vis))
+        if self.peer_vis is not None and self.peers:
+            mask |= (vis == self.peer_vis) & np.isin(groups, sorted(self.peers))
+        return mask
 
 
 class SqlSearchEngine(ABC):
@@ -220,12 +272,21 @@ class SqlSearchEngine(ABC):
         gen = self._read_generation()
         if gen == self.state.generation:
             return
-        rows = self._execute("SELECT id, vector FROM practice_search_docs WHERE vector IS NOT NULL").fetchall()
+        st = self.state
+        rows = self._execute(
+            "SELECT d.id, d.vector, w.value, v.value FROM practice_search_docs d "
+            "LEFT JOIN practice_search_facets w ON w.doc_id = d.id AND w.facet = 'workspace' "
+            "LEFT JOIN practice_search_facets v ON v.doc_id = d.id AND v.facet = 'visibility'").fetchall()
+        st.access = {int(r[0]): (st.group_code(r[2] or ""), VIS_CODES.get(r[3] or "", 3)) for r in rows}
+        with_vec = [r for r in rows if r[1] is not None]
         dim = self._embedder.dim
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        mat = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32).reshape(len(rows), dim)
-        self.state.dense.load(ids, mat)
-        self.state.generation = gen
+        ids = np.fromiter((r[0] for r in with_vec), dtype=np.int64, count=len(with_vec))
+        mat = np.frombuffer(b"".join(bytes(r[1]) for r in with_vec), dtype=np.float32).reshape(len(with_vec), dim)
+        codes = [st.access[int(r[0])] for r in with_vec]
+        groups = np.fromiter((c[0] for c in codes), dtype=np.int32, count=len(codes))
+        vis = np.fromiter((c[1] for c in codes), dtype=np.int32, count=len(codes))
+        st.dense.load(ids, mat, groups, vis)
+        st.generation = gen
 
     # ----- writing -----
     def index_many(self, docs: Sequence[PracticeDocument]) -> int:
@@ -236,9 +297,12 @@ class SqlSearchEngine(ABC):
             with self._tx():
                 self._write_many(docs, vecs)
                 token = self._bump()
+            st = self.state
             for d, v in zip(docs, vecs, strict=True):
-                self.state.dense.upsert(d.id, v)
-            self.state.generation = token
+                code = (st.group_code(d.workspace), VIS_CODES.get(d.visibility.strip().lower(), 3))
+                st.access[d.id] = code
+                st.dense.upsert(d.id, v, *code)
+            st.generation = token
         return len(docs)
 
     def add(self, doc: PracticeDocument) -> None:
@@ -260,6 +324,7 @@ class SqlSearchEngine(ABC):
                 token = self._bump()
             for i in ids:
                 self.state.dense.remove(i)
+                self.state.access.pop(i, None)
             self.state.generation = token
         return n
 
@@ -319,16 +384,38 @@ class SqlSearchEngine(ABC):
         with self.state.lock:
             self._sync()
         subq = filter_subquery(filters)
-        kw = self._keyword(self._prune(terms), subq, k) if mode != "dense" else []
+        rule = self._access_rule(filters)
+        kw = self._keyword_filtered(self._prune(terms), subq, k, rule) if mode != "dense" else []
         xterms = self.translations(terms) if mode == "hybrid" and self.expand else []
-        xl = self._keyword(self._prune(xterms), subq, k) if xterms else []
+        xl = self._keyword_filtered(self._prune(xterms), subq, k, rule) if xterms else []
         qvec = self._embedder.embed(q) if mode != "keyword" else None
-        dense: list[int] = []
-        if qvec is not None:
-            allowed = self._allowed(subq)
-            with self.state.lock:
-                dense = [i for i, _ in self.state.dense.top(qvec, k, allowed)]
+        dense = self._dense_top(qvec, subq, k, rule) if qvec is not None else []
         return self._hits(kw, xl, dense, terms + xterms, qvec, limit)
+
+    def _access_rule(self, filters: SearchFilters | None) -> AccessCheck | None:
+        """In-memory form of an access rule, used when it is the only restriction (every product search)."""
+        if filters is None or filters.access is None or filters.facet_sets():
+            return None
+        return AccessCheck(self.state, filters.access)
+
+    def _keyword_filtered(self, terms: list[str], subq: SubQuery | None, k: int, rule: AccessCheck | None,
+                          exclude: int | None = None) -> list[int]:
+        """Keyword hits allowed by the filters: a larger unfiltered list checked in memory, else SQL filtering."""
+        if rule is None:
+            return self._keyword(terms, subq, k, exclude)
+        wide = k * POST_FILTER_FACTOR
+        raw = self._keyword(terms, None, wide, exclude)
+        kept = [i for i in raw if rule.allows(i)]
+        if len(kept) >= k or len(raw) < wide:
+            return kept[:k]
+        return self._keyword(terms, subq, k, exclude)
+
+    def _dense_top(self, vec: FloatArray, subq: SubQuery | None, k: int, rule: AccessCheck | None,
+                   exclude: int | None = None) -> list[int]:
+        allowed = None if rule is not None else self._allowed(subq)
+        with self.state.lock:
+            return [i for i, _ in self.state.dense.top(vec, k, allowed, exclude,
+                                                      rule.rows if rule is not None else None)]
 
     def translations(self, terms: list[str]) -> list[str]:
         """Index words in any language that mean what the query terms mean (cross-language expansion)."""
@@ -349,14 +436,13 @@ class SqlSearchEngine(ABC):
             self._sync()
             vec = self.state.dense.vector(doc_id)
         subq = filter_subquery(filters)
+        rule = self._access_rule(filters)
         k = max(self.candidates, limit)
         if vec is not None:  # neighbours in meaning, in any language
-            allowed = self._allowed(subq)
-            with self.state.lock:
-                dense = [i for i, _ in self.state.dense.top(vec, k, allowed, doc_id)]
+            dense = self._dense_top(vec, subq, k, rule, exclude=doc_id)
             return self._hits([], [], dense, [], vec, limit)
         terms = keywords(f"{row[0]} {row[1][:300]}", limit=12)
-        kw = self._keyword(self._prune(terms), subq, k, exclude=doc_id)
+        kw = self._keyword_filtered(self._prune(terms), subq, k, rule, exclude=doc_id)
         return self._hits(kw, [], [], terms, None, limit)
 
     def _hits(self, kw: list[int], xl: list[int], dense: list[int], terms: list[str],

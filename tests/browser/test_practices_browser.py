@@ -1,0 +1,79 @@
+"""Practice exchange in a real browser: search, filter by SDG, open a practice, use "more like this"."""
+
+from __future__ import annotations
+
+import pytest
+
+from practices.practice_helpers import add_practice
+from support.browser import accessibility_problems, sign_in
+from support.factories import PASSWORD, make_user, make_workspace
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def library(sys_session):
+    with sys_session() as s:
+        user = make_user(s, "ana@bologna.example", name="Ana")
+        ws = make_workspace(s, "bologna", owner=user, name="Bologna Office")
+        add_practice(s, ws, "Protected cycle lanes on main roads", city="Leeds", sdgs=[11, 13],
+                     summary="The council built 25 km of cycle lanes separated from car traffic by kerbs.")
+        add_practice(s, ws, "Nuove piste ciclabili protette", city="Bologna", sdgs=[11],
+                     summary="Il comune ha realizzato una rete di piste ciclabili protette lungo le strade.")
+        add_practice(s, ws, "Ausbau des Radwegenetzes", city="Freiburg", sdgs=[3, 11],
+                     summary="Die Stadt baut sichere, vom Autoverkehr getrennte Radwege aus.")
+        add_practice(s, ws, "Food waste hubs", sdgs=[2, 12],
+                     summary="Neighbourhood hubs collect surplus food from supermarkets for families in need.")
+    return ws
+
+
+def test_search_filter_by_sdg_open_and_more_like_this(live_server, page, library):
+    sign_in(page, live_server.url, "ana@bologna.example", PASSWORD)
+    page.goto(f"{live_server.url}/w/bologna/practices")
+    page.get_by_label("Search all practices you can see, in any language").fill("cycle lanes")
+    page.get_by_role("button", name="Search").first.click()
+    page.wait_for_load_state("networkidle")
+    results = page.locator("#hits")
+    assert results.get_by_role("link", name="Protected cycle lanes on main roads").is_visible()
+    assert results.get_by_role("link", name="Nuove piste ciclabili protette").is_visible()  # across languages
+    assert page.locator("#hits mark").first.inner_text().lower() in ("cycle", "lanes")
+    assert accessibility_problems(page) == []
+
+    page.get_by_label("SDG").select_option("13")
+    page.locator("#search-form").get_by_role("button", name="Search").click()
+    page.wait_for_function("() => !document.body.innerText.includes('Nuove piste ciclabili protette')")
+    titles = page.locator("#hits h3").all_inner_texts()
+    assert titles == ["Protected cycle lanes on main roads"]
+    assert "sdg=13" in page.url  # the filtered search has its own address (htmx pushes it)
+
+    page.locator("#hits").get_by_role("link", name="Protected cycle lanes on main roads").click()
+    assert page.get_by_role("heading", level=1, name="Protected cycle lanes on main roads").is_visible()
+    similar = page.locator("section[aria-labelledby=similar-h]")
+    assert similar.get_by_role("link", name="Nuove piste ciclabili protette").is_visible()
+    assert accessibility_problems(page) == []
+
+    page.get_by_role("link", name="More like this").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Practices like")
+    found = page.locator("#hits h3").all_inner_texts()
+    assert "Protected cycle lanes on main roads" not in found
+    assert found[:2] and set(found[:2]) <= {"Nuove piste ciclabili protette", "Ausbau des Radwegenetzes"}
+
+
+def test_new_practice_form_suggests_goals_with_htmx(live_server, page, library):
+    sign_in(page, live_server.url, "ana@bologna.example", PASSWORD)
+    page.goto(f"{live_server.url}/w/bologna/practices/new")
+    page.get_by_label("Title").fill("Clean drinking water for rural schools")
+    page.get_by_label("Summary").fill("Solar pumps provide safe drinking water and sanitation to schools.")
+    page.get_by_role("button", name="Suggest goals from the text").click()
+    page.wait_for_selector("text=Suggested from the text")
+    assert page.locator("#sdg-fieldset input[type=checkbox]:checked").count() == 3
+    assert page.url.endswith("/practices/new")  # htmx swapped the goals in place; nothing was saved
+    checked = page.locator("#sdg-fieldset input[type=checkbox]:checked")
+    goals = [checked.nth(i).get_attribute("value") for i in range(3)]
+    checked.nth(2).uncheck()  # suggestions are editable: drop the third one
+    page.get_by_role("button", name="Save practice").last.click()
+    assert page.get_by_role("heading", level=1, name="Clean drinking water for rural schools").is_visible()
+    assert "Practice saved." in page.inner_text("main")
+    meta = page.locator("main p.meta").first.inner_text()
+    kept = sorted(goals[:2], key=int)
+    assert f"SDG {', '.join(kept)}" in meta and goals[2] not in meta.split("SDG")[1].split("·")[0]
