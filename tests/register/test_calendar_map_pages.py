@@ -9,7 +9,14 @@ import icalendar
 import pytest
 
 from citydip.register.calendar.ics import Event, calendar, escape_text, fold
-from citydip.register.geo.projection import decode_topology, equal_earth, great_circle, polygons, ring, world_atlas
+from citydip.register.geo.projection import (
+    decode_topology,
+    equal_earth,
+    great_circle,
+    polygons,
+    ring,
+    world_atlas,
+)
 from citydip.register.geo.svgmap import render
 from register.helpers import soon
 from support.factories import PASSWORD, make_user, make_workspace
@@ -144,7 +151,7 @@ def test_topojson_and_projection():
     assert ring(arcs, [0, 1]) == [(0, 0), (2, 0), (2, 2), (0, 2)]
     assert ring(arcs, [~1]) == [(0, 2), (2, 2)]
     assert equal_earth(0, 0) == (0.0, 0.0)
-    x, y = equal_earth(180, 0)
+    x, _y = equal_earth(180, 0)
     assert x == pytest.approx(2.7066, abs=1e-3) and equal_earth(-180, 0)[0] == -x
     assert equal_earth(0, 90)[1] == pytest.approx(1.3173, abs=1e-3)
     countries = polygons(world_atlas(), "countries")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from citydip.accounts.models import Membership
 from citydip.core.tenancy import Role, Scope
+from citydip.reference.models import City
 from citydip.core.web import Principal, WorkspaceContext
 from citydip.register.agreements.schemas import AgreementIn
 from citydip.register.agreements.service import create_agreement
@@ -47,6 +48,8 @@ def seed(session: Session, workspace: Workspace) -> None:
     """Add the sample partners, agreements, an engagement with gifts, and follow-ups."""
     ctx = system_context(workspace)
     twins = TWINS.get(workspace.slug, [])
+    home = session.get(City, workspace.city_id) if workspace.city_id else None
+    home_name = home.name if home else workspace.name
     partners = []
     for label, year, fields in twins:
         partner = create_partner(
@@ -71,7 +74,7 @@ def seed(session: Session, workspace: Workspace) -> None:
             ctx,
             AgreementIn(
                 kind="sister_city",
-                title=f"{workspace.name.split(' ')[0]} – {partner.name} sister cities",
+                title=f"{home_name} – {partner.name} sister cities",
                 status="active",
                 party_ids=[partner.id],
                 fields=fields,
