@@ -377,19 +377,16 @@ def metadata_tabs(
         url = src.get("url")
         entry["href"] = url if isinstance(url, str) and url.startswith(("http://", "https://")) else ""
         active.append(entry)
-    tabs = [MetaTab("meta-indicator", gettext("Indicator"), indicator_rows)]
-    source_rows: list[tuple[str, Markup]] = []
     for entry in active:
-        for key, value in entry.items():
-            if key not in ("n", "href", "active"):
-                source_rows.append(
-                    (
-                        f"{gettext('Source {n}', n=entry['n'])}: {_label('source_' + key, labels, texts)}",
-                        value,
-                    )
-                )
-    tabs.append(MetaTab("meta-sources", gettext("Sources"), source_rows))
-    tabs.append(MetaTab("meta-other", gettext("Other information"), other_rows))
+        entry["rows"] = [
+            (_label("source_" + key, labels, texts), value)
+            for key, value in entry.items()
+            if key not in ("n", "href", "active", "organisation", "url", "url_text")
+        ]
+    tabs = [
+        MetaTab("meta-indicator", gettext("Indicator"), indicator_rows),
+        MetaTab("meta-other", gettext("Other information"), other_rows),
+    ]
     content = meta.get("page_content")
     page = markdown_html(texts.tr(content)) if isinstance(content, str) and content.strip() else Markup("")
     return [t for t in tabs if t.rows], active, page
