@@ -80,6 +80,7 @@ def request_for(session: Session, ctx: WorkspaceContext, tie_id: int) -> Adoptio
 def register_maker() -> AgreementMaker:
     """The maker backed by the register's agreement service (a clear error while it is not installed)."""
     try:
+        from citydip.register.agreements import repository as agreements_repo
         from citydip.register.agreements import service as agreements
         from citydip.register.agreements.schemas import AgreementIn
         from citydip.register.partners import service as partners
@@ -89,6 +90,9 @@ def register_maker() -> AgreementMaker:
         ) from exc
 
     def make(session: Session, ctx: WorkspaceContext, req: AdoptionRequest) -> Adopted:
+        existing = agreements_repo.agreement_by_external_id(session, ctx.id, req.external_id)
+        if existing is not None:
+            raise Conflict(f"This pair is already an agreement of this workspace: {existing.title}.")
         partner = partners.partner_for_city(session, ctx, req.partner_city.geonames_id)
         agreement = agreements.create_agreement(
             session,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from citydip.accounts.models import User
-from citydip.core.errors import AppError, FieldProblem, NotFound, ValidationFailed
+from citydip.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import ListParams, paginate
 from citydip.core.templating import render
@@ -135,17 +135,20 @@ def review_decide(
 
 
 @router.post("/w/{ws}/ties/{tie_id}/adopt", include_in_schema=False)
-def adopt_page(request: Request, db: Db, ctx: Ctx, tie_id: int) -> Response:
+def adopt_page(
+    request: Request, db: Db, ctx: Ctx, tie_id: int, back: Annotated[str, Form()] = ""
+) -> Response:
     ctx.require_edit()
     try:
         created = adoption.adopt(db, ctx, tie_id)
-    except AppError as exc:
-        if exc.status_code == 404:
-            raise
-        tie = repo.tie(db, tie_id)
-        back = f"/reference/cities/{ctx.workspace.city_id or (tie.city_a_id if tie else '')}"
-        return RedirectResponse(f"{back}?flash={quote(exc.message)}", status_code=303)
-    return RedirectResponse(f"{created.url}?flash={quote(_('Agreement created from the public tie.'))}", 303)
+    except Conflict as exc:
+        # Already adopted, or not this workspace's pair: say so on the city page the button was on.
+        target = (
+            back if back.startswith("/reference/cities/") else f"/reference/cities/{ctx.workspace.city_id}"
+        )
+        return RedirectResponse(f"{target}?flash={quote(exc.message)}", status_code=303)
+    message = _("Agreement created from the public tie.")
+    return RedirectResponse(f"{created.url}?flash={quote(message)}", status_code=303)
 
 
 # --- API ----------------------------------------------------------------------------------------------------
