@@ -22,6 +22,7 @@ DOMAIN_PACKAGES: tuple[str, ...] = (
     "citydip.sdg",
     "citydip.sdgindex",
     "citydip.sdgprogress",
+    "citydip.reports",
     "citydip.register",
     "citydip.practices",
     "citydip.ties",
