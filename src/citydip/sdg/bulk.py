@@ -1,4 +1,4 @@
-"""Bulk inserts: PostgreSQL ``COPY`` through psycopg, a Core executemany elsewhere (SQLite).
+"""Bulk inserts: PostgreSQL ``COPY`` through psycopg, the sqlite3 cursor's executemany on SQLite.
 
 Both write inside the session's current transaction (and SAVEPOINT), so a failed indicator rolls back
 with everything else it wrote. Only services that checked the caller's edit rights call this, and they set
@@ -54,6 +54,32 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     columns = list(rows[0].keys())
     json_cols = {name for name in columns if isinstance(table.c[name].type, JSON)}
     as_json = _JsonCache()
+    if connection.dialect.name == "sqlite":
+        # The DBAPI cursor directly, with each column's own bind processing (UUID as hex, JSON as text):
+        # the same stored values as a Core insert, without building a parameter dict per row.
+        target = _text_table(table) if json_cols else table
+        dialect = connection.dialect
+        compiled = insert(target).compile(dialect=dialect, column_keys=columns)
+        order = list(compiled.positiontup or [])
+        assert sorted(order) == sorted(columns), "unexpected insert parameters"
+        plan = [(c, c in json_cols, target.c[c].type.bind_processor(dialect)) for c in order]
+        sql = str(compiled)
+        sqlite_driver = connection.connection.driver_connection
+        assert sqlite_driver is not None
+        cur = sqlite_driver.cursor()
+        try:
+            for start in range(0, len(rows), CHUNK):
+                batch = []
+                for r in rows[start : start + CHUNK]:
+                    values = []
+                    for c, is_json, proc in plan:
+                        v = as_json(r[c]) if is_json else r[c]
+                        values.append(proc(v) if proc is not None and v is not None else v)
+                    batch.append(values)
+                cur.executemany(sql, batch)
+        finally:
+            cur.close()
+        return
     if connection.dialect.name != "postgresql":
         target = _text_table(table) if json_cols else table
         for start in range(0, len(rows), CHUNK):

@@ -3,11 +3,12 @@ and back, so an import followed by an export gives the file that was read."""
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from citydip.core.database import new_id
 from citydip.sdg.models import dis_key
 from citydip.sdg.opensdg.model import DataTable, is_disaggregation_column
 from citydip.sdg.opensdg.values import parse_number, period_start_year
@@ -25,6 +26,21 @@ TYPED_ATTRIBUTES: dict[str, str] = {
     "Unit multiplier": "unit_multiplier",
 }
 _LIMITS = {"geocode": 64, "observation_status": 64, "unit_multiplier": 32}
+
+
+def new_ids(count: int) -> list[uuid.UUID]:
+    """Many time-ordered UUIDs at once (the layout of ``citydip.core.database.new_id``: a millisecond
+    timestamp, version 7, variant bits, random bits), cheaper than one call per row."""
+    ms = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
+    head = (ms << 80) | (0x7 << 76)
+    raw = os.urandom(10 * count)
+    out = []
+    for i in range(count):
+        rand = int.from_bytes(raw[10 * i : 10 * i + 10], "big")
+        out.append(
+            uuid.UUID(int=head | (((rand >> 62) & 0xFFF) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1)))
+        )
+    return out
 
 
 def observation_rows(
@@ -46,6 +62,7 @@ def observation_rows(
     # Identical disaggregations and attribute sets share one dict, so bulk inserts serialise each once.
     shared: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
     out: list[dict[str, Any]] = []
+    ids = new_ids(len(table.rows))
     for n, row in enumerate(table.rows):
         dis: dict[str, str] = {}
         attrs: dict[str, str] = {}
@@ -82,7 +99,7 @@ def observation_rows(
         out.append(
             {
                 "workspace_id": workspace_id,
-                "id": new_id(),
+                "id": ids[n],
                 "visibility": visibility,
                 "indicator_id": indicator_id,
                 "seq": start_seq + n,
