@@ -119,3 +119,77 @@ def network_members(session: Session, network_id: int) -> Sequence[Workspace]:
 def goal_titles(session: Session) -> dict[int, tuple[str, str]]:
     """SDG number -> (short label, colour) from the reference tables."""
     return {g.number: (g.short_label, g.colour) for g in ref_repo.goals(session)}
+
+
+SHARED = ("network", "public")
+
+
+def shared_indicators(
+    session: Session, workspace_ids: Sequence[int]
+) -> list[tuple[str, str, int | None, int]]:
+    """Indicators with real data the workspaces share with their networks: (code, name, goal, cities)."""
+    from sqlalchemy import func
+
+    from citydip.sdg.models import CityIndicator
+
+    if not workspace_ids:
+        return []
+    rows = session.execute(
+        select(
+            CityIndicator.code,
+            func.min(CityIndicator.name),
+            func.min(CityIndicator.goal),
+            func.count(func.distinct(CityIndicator.workspace_id)),
+            func.min(CityIndicator.sort_key),
+        )
+        .where(
+            CityIndicator.workspace_id.in_(list(workspace_ids)),
+            CityIndicator.visibility.in_(SHARED),
+            CityIndicator.placeholder.is_(None),
+            CityIndicator.observation_count > 0,
+        )
+        .group_by(CityIndicator.code)
+    ).all()
+    ordered = sorted(rows, key=lambda r: (r[4] or "", r[0]))
+    return [(code, name or "", goal, int(cities)) for code, name, goal, cities, _sort in ordered]
+
+
+def shared_headlines(
+    session: Session, workspace_ids: Sequence[int], codes: Sequence[str]
+) -> list[tuple[int, str, str, int | None, float, str | None, str | None]]:
+    """Shared headline observations: (workspace, code, year label, year, value, series, unit), file order."""
+    from citydip.sdg.models import CityIndicator, SdgObservation
+
+    if not workspace_ids or not codes:
+        return []
+    stmt = (
+        select(
+            SdgObservation.workspace_id,
+            CityIndicator.code,
+            SdgObservation.year,
+            SdgObservation.year_num,
+            SdgObservation.value,
+            SdgObservation.series,
+            SdgObservation.unit,
+        )
+        .join(
+            CityIndicator,
+            (CityIndicator.workspace_id == SdgObservation.workspace_id)
+            & (CityIndicator.id == SdgObservation.indicator_id),
+        )
+        .where(
+            SdgObservation.workspace_id.in_(list(workspace_ids)),
+            CityIndicator.code.in_(list(codes)),
+            CityIndicator.visibility.in_(SHARED),
+            CityIndicator.placeholder.is_(None),
+            SdgObservation.visibility.in_(SHARED),
+            SdgObservation.dis_key == "",
+            SdgObservation.value.is_not(None),
+        )
+        .order_by(SdgObservation.workspace_id, CityIndicator.code, SdgObservation.seq)
+    )
+    return [
+        (ws, code, year, year_num, float(value), series, unit)
+        for ws, code, year, year_num, value, series, unit in session.execute(stmt)
+        if value is not None
+    ]

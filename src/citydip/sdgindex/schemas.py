@@ -56,3 +56,24 @@ class IndexRunOut(IndexRunSummary):
     goals: list[str]
     indicators: list[dict[str, Any]]
     cities: list[CityOut]
+
+
+class PickIn(BaseModel):
+    """One indicator of a network index built from the members' data."""
+
+    code: str = Field(max_length=60, description="Open SDG indicator id, e.g. 1-2-1")
+    direction: str = Field(default="higher", description="higher or lower (is better)")
+    best: str = Field(default="", description="Best bound; blank = mean of the five best cities")
+    worst: str = Field(default="", description="Worst bound; blank = 2.5th percentile of the cities")
+    green: str = Field(default="", description="Green threshold (optional, with red)")
+    red: str = Field(default="", description="Red threshold (optional, with green)")
+
+
+class NetworkBuildIn(BaseModel):
+    """Build a network's index from the indicator data its members share with the network."""
+
+    title: str = Field(max_length=200)
+    indicators: list[PickIn] = Field(description="The indicators to use, with direction and bounds")
+    year: int | None = Field(default=None, description="Use values of this year; null = each city's latest")
+    goal_colour: str = Field(default="two-worst", description="two-worst or all-indicators")
+    impute: str = Field(default="", description="'' or 'region' (region = the member's country)")

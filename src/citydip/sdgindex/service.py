@@ -112,7 +112,8 @@ def _text(data: bytes | str) -> str:
     return data.decode("utf-8-sig") if isinstance(data, bytes) else data
 
 
-def _check_title(title: str) -> str:
+def check_title(title: str) -> str:
+    """A stripped, non-empty title of at most 200 characters."""
     title = title.strip()
     if not title:
         raise ValidationFailed(_("The index was not computed."), [FieldProblem("title", _("enter a title"))])
@@ -146,7 +147,7 @@ def create_run(
 ) -> IndexRun:
     """Compute an index from uploaded files and store it in the workspace (editors)."""
     ctx.require_edit()
-    title = _check_title(title)
+    title = check_title(title)
     run = IndexRun(workspace_id=ctx.id)
     _fill(run, title, inputs, options, ctx.principal.label)
     session.add(run)
@@ -178,7 +179,7 @@ def create_network_run(
 ) -> NetworkIndexRun:
     """Compute an index from uploaded files and store it for a network (coordinators only)."""
     require_coordinator(coordinates)
-    title = _check_title(title)
+    title = check_title(title)
     run = NetworkIndexRun(network_id=network.id)
     _fill(run, title, inputs, options, by)
     session.add(run)
