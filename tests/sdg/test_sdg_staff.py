@@ -287,3 +287,9 @@ def test_api_indicators_and_observations(owner: Any, sample: Any) -> None:
         json={"language": "es", "fields": {"indicator_name": "Confianza"}},
     )
     assert meta.status_code == 200 and meta.json()["metadata"]["es"] == {"indicator_name": "Confianza"}
+
+
+def test_dashboard_panel_counts_indicators(owner: Any) -> None:
+    html = owner.get("/w/sample/").text
+    assert "SDG indicators" in html and "/w/sample/sdg/?reporting_status=complete" in html
+    assert "Reported online</a>: 3" in html
