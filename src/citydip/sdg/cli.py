@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from citydip.core.cli import cli_session, console, fail, group
 from citydip.core.errors import AppError
@@ -93,7 +94,8 @@ def import_opensdg(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
-        render_import_report(report, console, details=details)
+        out = console if console.is_terminal else Console(width=160)
+        render_import_report(report, out, details=details)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 

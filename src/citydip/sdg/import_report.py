@@ -70,24 +70,34 @@ def render_import_report(
                 )
         console.print(rejected)
 
-    warnings = [p for o in report.outcomes for p in o.warnings if p.code != "placeholder-data"]
-    if warnings:
-        kinds = Table(title="Warnings by kind (imported anyway; worth fixing at the source)")
+    findings = [
+        p
+        for o in report.outcomes
+        if o.status == "imported"
+        for p in o.problems
+        if p.severity != "error" and p.code != "placeholder-data"
+    ]
+    if findings:
+        kinds = Table(title="Imported with findings (by kind; worth fixing at the source)")
+        kinds.add_column("Severity")
         kinds.add_column("Kind")
         kinds.add_column("Count", justify="right")
         kinds.add_column("Example", overflow="fold")
-        examples: dict[str, str] = {}
-        for p in warnings:
-            examples.setdefault(p.code, f"{p.location()}: {p.reason}")
-        for code, count in Counter(p.code for p in warnings).most_common():
-            kinds.add_row(code, str(count), examples[code])
+        examples: dict[tuple[str, str], str] = {}
+        for p in findings:
+            examples.setdefault((p.severity, p.code), f"{p.location()}: {p.reason}")
+        rank = {"warning": 0, "info": 1}
+        counted = Counter((p.severity, p.code) for p in findings)
+        for (severity, code), count in sorted(counted.items(), key=lambda x: (rank.get(x[0][0], 2), -x[1])):
+            kinds.add_row(f"[{_STYLE[severity]}]{severity}[/]", code, str(count), examples[(severity, code)])
         console.print(kinds)
         if details:
-            listing = Table(title="Warnings")
-            for col in ("Indicator", "File", "Row", "Column", "Reason"):
+            listing = Table(title="Findings")
+            for col in ("Severity", "Indicator", "File", "Row", "Column", "Reason"):
                 listing.add_column(col, overflow="fold")
-            for p in warnings[:limit]:
+            for p in findings[:limit]:
                 listing.add_row(
+                    p.severity,
                     p.indicator or "",
                     p.file or "",
                     str(p.row) if p.row is not None else "",
