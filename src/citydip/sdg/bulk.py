@@ -8,6 +8,7 @@ with everything else it wrote. Only services that checked the caller's edit righ
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -62,7 +63,13 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         compiled = insert(target).compile(dialect=dialect, column_keys=columns)
         order = list(compiled.positiontup or [])
         assert sorted(order) == sorted(columns), "unexpected insert parameters"
-        plan = [(c, c in json_cols, target.c[c].type.bind_processor(dialect)) for c in order]
+        getter = operator.itemgetter(*order)
+        # Only the columns that need converting are touched per row (UUIDs, JSON, booleans ...).
+        convert = []
+        for i, c in enumerate(order):
+            proc = target.c[c].type.bind_processor(dialect)
+            if c in json_cols or proc is not None:
+                convert.append((i, c in json_cols, proc))
         sql = str(compiled)
         sqlite_driver = connection.connection.driver_connection
         assert sqlite_driver is not None
@@ -71,10 +78,14 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
             for start in range(0, len(rows), CHUNK):
                 batch = []
                 for r in rows[start : start + CHUNK]:
-                    values = []
-                    for c, is_json, proc in plan:
-                        v = as_json(r[c]) if is_json else r[c]
-                        values.append(proc(v) if proc is not None and v is not None else v)
+                    values = list(getter(r))
+                    for i, is_json, proc in convert:
+                        v = values[i]
+                        if v is None:
+                            continue
+                        if is_json:
+                            v = as_json(v)
+                        values[i] = proc(v) if proc is not None else v
                     batch.append(values)
                 cur.executemany(sql, batch)
         finally:

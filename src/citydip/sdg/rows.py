@@ -26,6 +26,7 @@ TYPED_ATTRIBUTES: dict[str, str] = {
     "Unit multiplier": "unit_multiplier",
 }
 _LIMITS = {"geocode": 64, "observation_status": 64, "unit_multiplier": 32}
+_FIELDS = ("series", "unit", "geocode", "observation_status", "footnote", "unit_multiplier")
 
 
 def new_ids(count: int) -> list[uuid.UUID]:
@@ -54,66 +55,64 @@ def observation_rows(
     """One insert dict per data row (for a Core executemany)."""
     columns = table.columns
     vi = len(columns) - 1
-    roles: list[tuple[int, str, bool]] = [
-        (i, name, is_disaggregation_column(name)) for i, name in enumerate(columns[1:vi], start=1)
-    ]
+    middle = list(enumerate(columns[1:vi], start=1))
+    dis_cols = [(i, name) for i, name in middle if is_disaggregation_column(name)]
+    attr_cols = [(i, name) for i, name in middle if not is_disaggregation_column(name)]
+    # For each typed field, the columns that feed it in file order (the first non-empty cell wins).
+    typed_cols: dict[str, list[int]] = {f: [] for f in _FIELDS}
+    for i, name in attr_cols:
+        field = TYPED_ATTRIBUTES.get(name)
+        if field is not None:
+            typed_cols[field].append(i)
+    base: dict[str, Any] = {
+        "workspace_id": workspace_id,
+        "visibility": visibility,
+        "indicator_id": indicator_id,
+    }
+    base.update({f: None for f, idx in typed_cols.items() if not idx})
+    single = [(f, idx[0], _LIMITS.get(f)) for f, idx in typed_cols.items() if len(idx) == 1]
+    multi = [(f, idx, _LIMITS.get(f)) for f, idx in typed_cols.items() if len(idx) > 1]
     years: dict[str, int | None] = {}
-    keys: dict[tuple[tuple[str, str], ...], str] = {}
+    numbers: dict[str, float | None] = {}
+    keys: dict[tuple[tuple[str, str], ...], tuple[str, dict[str, str]]] = {}
     # Identical disaggregations and attribute sets share one dict, so bulk inserts serialise each once.
-    shared: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    shared_attrs: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
     out: list[dict[str, Any]] = []
     ids = new_ids(len(table.rows))
     for n, row in enumerate(table.rows):
-        dis: dict[str, str] = {}
-        attrs: dict[str, str] = {}
-        typed: dict[str, str | None] = {
-            "series": None,
-            "unit": None,
-            "geocode": None,
-            "observation_status": None,
-            "footnote": None,
-            "unit_multiplier": None,
-        }
-        for i, name, is_dis in roles:
-            cell = row[i]
-            if not cell:
-                continue
-            if is_dis:
-                dis[name] = cell
-                continue
-            attrs[name] = cell
-            field = TYPED_ATTRIBUTES.get(name)
-            if field is not None and typed[field] is None:
-                limit = _LIMITS.get(field)
-                typed[field] = cell[:limit] if limit else cell
+        dis_items = tuple((name, row[i]) for i, name in dis_cols if row[i])
+        found = keys.get(dis_items)
+        if found is None:
+            found = keys[dis_items] = (dis_key(dis_items), dict(dis_items))
+        key, dis = found
+        attr_items = tuple((name, row[i]) for i, name in attr_cols if row[i])
+        attrs = shared_attrs.get(attr_items)
+        if attrs is None:
+            attrs = shared_attrs[attr_items] = dict(attr_items)
         year = row[0]
         if year not in years:
             years[year] = period_start_year(year)
         text = row[vi]
-        items = tuple(dis.items())
-        key = keys.get(items)
-        if key is None:
-            key = keys[items] = dis_key(items)
-        dis = shared.setdefault(items, dis)
-        attrs = shared.setdefault((("", "attributes"), *attrs.items()), attrs)
-        out.append(
-            {
-                "workspace_id": workspace_id,
-                "id": ids[n],
-                "visibility": visibility,
-                "indicator_id": indicator_id,
-                "seq": start_seq + n,
-                "year": year[:64],
-                "year_num": years[year],
-                "value": parse_number(text),
-                "value_text": text,
-                "is_headline": key == "",
-                "dis_key": key,
-                "disaggregation": dis,
-                "attributes": attrs,
-                **typed,
-            }
-        )
+        if text not in numbers:
+            numbers[text] = parse_number(text)
+        item = base.copy()
+        item["id"] = ids[n]
+        item["seq"] = start_seq + n
+        item["year"] = year[:64]
+        item["year_num"] = years[year]
+        item["value"] = numbers[text]
+        item["value_text"] = text
+        item["is_headline"] = key == ""
+        item["dis_key"] = key
+        item["disaggregation"] = dis
+        item["attributes"] = attrs
+        for field, i, limit in single:
+            cell = row[i]
+            item[field] = (cell[:limit] if limit else cell) if cell else None
+        for field, idx, limit in multi:
+            value = next((row[i] for i in idx if row[i]), None)
+            item[field] = value[:limit] if value is not None and limit else value
+        out.append(item)
     return out
 
 
