@@ -67,7 +67,8 @@ def open_engine(db: Path, database_url: str, emb: object, fresh: bool = False) -
     plain = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
     if fresh:
         with psycopg.connect(plain, autocommit=True) as conn:
-            for table in ("practice_search_docs", "practice_search_facets", "practice_search_meta"):
+            for table in ("practice_search_docs", "practice_search_terms", "practice_search_facets",
+                          "practice_search_meta"):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
     return PostgresSearchEngine(plain, embedder=emb)  # type: ignore[arg-type]
 
@@ -77,7 +78,7 @@ def db_size(db: Path, engine: SqlSearchEngine, database_url: str) -> float:
     if not database_url:
         return round(db.stat().st_size / 1e6, 1)
     row = engine._execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-                          "WHERE c.relname LIKE 'practice_search_%' AND c.relkind = 'r'").fetchone()
+                          "WHERE c.relname LIKE ? AND c.relkind = 'r'", ["practice_search_%"]).fetchone()
     return round(int(row[0] or 0) / 1e6, 1)
 
 

@@ -98,7 +98,8 @@ def build_engine(db: Path, database_url: str = "") -> SqlSearchEngine:
 
         plain = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(plain, autocommit=True) as conn:
-            for table in ("practice_search_docs", "practice_search_facets", "practice_search_meta"):
+            for table in ("practice_search_docs", "practice_search_terms", "practice_search_facets",
+                          "practice_search_meta"):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
         pg = PostgresSearchEngine(plain)
         pg.index_many(load_documents())

@@ -194,15 +194,6 @@ def regions(session: Session) -> list[str]:
     return sorted(set(rows))
 
 
-def city_populations(session: Session, ids: Iterable[int]) -> dict[int, int]:
-    """{GeoNames id: population} of some reference cities."""
-    wanted = list(set(ids))
-    if not wanted:
-        return {}
-    return {r[0]: r[1] for r in session.execute(select(City.geonames_id, City.population)
-                                                .where(City.geonames_id.in_(wanted)))}
-
-
 def city(session: Session, geonames_id: int) -> City | None:
     """A reference city."""
     return session.get(City, geonames_id)

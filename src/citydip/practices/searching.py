@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -219,8 +219,3 @@ def practices_from_similar_cities(session: Session, ctx: WorkspaceRef, limit: in
     peers = network_workspaces(session, ctx.id)
     similar = {w for matcher in PEER_MATCHERS for w in matcher(session, ctx.id)} - {ctx.id}
     return list(repo.recent_visible_in(session, ctx.id, peers, similar, limit)) if similar else []
-
-
-def with_limit(params: SearchParams, limit: int) -> SearchParams:
-    """The same search with another size."""
-    return replace(params, limit=max(1, min(limit, MAX_LIMIT)))

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -129,8 +130,6 @@ def _goal_choices(db: Session) -> list[tuple[str, str]]:
 
 
 def _challenge_suggestions(db: Session) -> list[str]:
-    from sqlalchemy import select
-
     shared = [str(label).lower() for label in db.scalars(select(Challenge.label).order_by(Challenge.position))]
     return list(dict.fromkeys([*shared, *CHALLENGES]))
 
