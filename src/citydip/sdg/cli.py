@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -169,11 +170,20 @@ def export_sdmx(
     )
 
 
+@functools.wraps(check_command)
+def check(*args: Any, **kwargs: Any) -> None:
+    """The file layer's check command, with an example in its help."""
+    check_command(*args, **kwargs)
+
+
+check.__doc__ = (check_command.__doc__ or "") + "\n\nExample: citydip sdg check ./open-sdg-data --notes"
+
+
 def register(app: typer.Typer) -> None:
     """Add the SDG commands to the shared ``sdg`` group."""
     sdg = group("sdg", "SDG data: framework, Open SDG import/export, checks, progress.")
     sdg.command("progress-calc")(progress_calc)
-    sdg.command("check")(check_command)
+    sdg.command("check")(check)
     sdg.command("import-opensdg")(import_opensdg)
     sdg.command("export-opensdg")(export_opensdg)
     sdg.command("export-inputs")(export_inputs)
