@@ -83,13 +83,18 @@ def indicator_chart(entry: IndicatorEntry) -> str:
     return unique_ids(svg, f"c-{entry.code}")
 
 
+def short_label(text: str, limit: int = 24) -> str:
+    """A bar label that fits the chart's label column (about 24 characters)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def overview_chart(data: VlrData) -> str:
     """Share of each goal's indicators with real data, as horizontal bars in the goal colours."""
     items = []
     for goal in data.goals:
         total = len(goal.indicators)
         share = 100.0 * goal.with_data / total if total else None
-        items.append((f"{goal.number}. {goal.title}", share, goal.colour))
+        items.append((short_label(f"{goal.number}. {goal.title}"), share, goal.colour))
     svg = horizontal_bars(items, _("Share of indicators with data, by goal (%)"), maximum=100.0)
     return unique_ids(svg, "overview")
 

@@ -71,12 +71,18 @@ def page_context(base: str, heading: str, can_edit: bool, **extra: Any) -> dict[
     }
 
 
+def short_label(text: str, limit: int = 24) -> str:
+    """A bar label that fits the chart's label column (about 24 characters)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def city_chart(view: RunView, name: str) -> str:
     city = view.city(name)
     if city is None:
         raise NotFound(_("No such city in this index."))
     items = [
-        (g.label, city.score(g.key), BAR_COLOURS.get(city.colour(g.key), BAR_COLOURS[""])) for g in view.goals
+        (short_label(g.label), city.score(g.key), BAR_COLOURS.get(city.colour(g.key), BAR_COLOURS[""]))
+        for g in view.goals
     ]
     return horizontal_bars(items, _("Goal scores of {city} (0-100)", city=name))
 
