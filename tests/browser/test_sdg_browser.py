@@ -77,3 +77,33 @@ def test_sample_city_selection_without_javascript(live_server: Any, browser: Any
         assert "Sexo: Mujer" in _table_headers(page)
     finally:
         context.close()
+
+
+def test_staff_pages_pass_basic_accessibility_checks(live_server: Any, page: Any, sys_session: Any) -> None:
+    from support.browser import sign_in
+    from support.factories import PASSWORD, make_user
+
+    with sys_session() as s:
+        owner = make_user(s, "owner@sample.example")
+        ws = make_workspace(s, "sample", owner=owner, name="Sample City Office")
+    with sys_session() as s:
+        do_import(s, ws, CITY)
+    sign_in(page, live_server.url, "owner@sample.example", PASSWORD)
+    base = f"{live_server.url}/w/sample/sdg"
+    for path in (
+        "/",
+        "/reporting",
+        "/new",
+        "/indicators/1-2-1",
+        "/indicators/1-2-1/data",
+        "/indicators/1-2-1/upload",
+        "/indicators/1-2-1/metadata",
+        "/indicators/1-2-1/history",
+    ):
+        page.goto(base + path)
+        assert accessibility_problems(page) == [], path
+    # Delete is a visible, named button (not white on white).
+    page.goto(base + "/indicators/1-2-1/data")
+    button = page.get_by_role("button", name="Delete 2015").first
+    assert button.is_visible()
+    assert button.evaluate("e => getComputedStyle(e).color") != "rgb(255, 255, 255)"
