@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from citydip.accounts.models import Membership
 from citydip.core.tenancy import Role, Scope
-from citydip.reference.models import City
 from citydip.core.web import Principal, WorkspaceContext
+from citydip.reference.models import City
 from citydip.register.agreements.schemas import AgreementIn
 from citydip.register.agreements.service import create_agreement
 from citydip.register.engagements.schemas import EngagementIn, GiftIn, ParticipantIn

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, cast, exists, select
+from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
@@ -23,33 +23,26 @@ from citydip.register.vocab import AGREEMENT_KINDS, AGREEMENT_STATUSES, COOPERAT
 
 
 def _sdg(stmt: Select[Any], goal: int) -> Select[Any]:
-    return stmt.where(
-        exists().where(
-            AgreementSdg.workspace_id == Agreement.workspace_id,
-            AgreementSdg.agreement_id == Agreement.id,
-            AgreementSdg.goal == goal,
-        )
-    )
+    return stmt.join(
+        AgreementSdg,
+        (AgreementSdg.workspace_id == Agreement.workspace_id) & (AgreementSdg.agreement_id == Agreement.id),
+    ).where(AgreementSdg.goal == goal)
 
 
 def _challenge(stmt: Select[Any], code: str) -> Select[Any]:
-    return stmt.where(
-        exists().where(
-            AgreementChallenge.workspace_id == Agreement.workspace_id,
-            AgreementChallenge.agreement_id == Agreement.id,
-            AgreementChallenge.challenge == code,
-        )
-    )
+    return stmt.join(
+        AgreementChallenge,
+        (AgreementChallenge.workspace_id == Agreement.workspace_id)
+        & (AgreementChallenge.agreement_id == Agreement.id),
+    ).where(AgreementChallenge.challenge == code)
 
 
 def _partner(stmt: Select[Any], partner_id: uuid.UUID) -> Select[Any]:
-    return stmt.where(
-        exists().where(
-            AgreementParty.workspace_id == Agreement.workspace_id,
-            AgreementParty.agreement_id == Agreement.id,
-            AgreementParty.partner_id == partner_id,
-        )
-    )
+    return stmt.join(
+        AgreementParty,
+        (AgreementParty.workspace_id == Agreement.workspace_id)
+        & (AgreementParty.agreement_id == Agreement.id),
+    ).where(AgreementParty.partner_id == partner_id)
 
 
 def _field(stmt: Select[Any], code: str) -> Select[Any]:
@@ -209,10 +202,21 @@ def links_for(
 
 
 def agreements_of_partner(session: Session, workspace_id: int, partner_id: uuid.UUID) -> Sequence[Agreement]:
-    """Agreements a partner is party to."""
-    return session.scalars(
-        _partner(agreements_query(workspace_id), partner_id).order_by(Agreement.signed_on.desc())
-    ).all()
+    """Agreements a partner is party to (ids from the link table's index first, as for engagements)."""
+    ids = list(
+        session.scalars(
+            select(AgreementParty.agreement_id).where(
+                AgreementParty.workspace_id == workspace_id, AgreementParty.partner_id == partner_id
+            )
+        ).all()
+    )
+    found = (
+        list(session.scalars(agreements_query(workspace_id).where(Agreement.id.in_(ids))).all())
+        if ids
+        else []
+    )
+    found.sort(key=lambda a: (a.signed_on or dt.date.min, a.title), reverse=True)
+    return found
 
 
 def renewals_due(session: Session, workspace_id: int, today: dt.date, days: int = 120) -> Sequence[Agreement]:

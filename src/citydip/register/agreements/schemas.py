@@ -149,5 +149,9 @@ class AgreementPage(BaseModel):
 
     items: list[AgreementOut]
     total: int
+    total_capped: bool = Field(
+        False,
+        description="True when there are more matches than `total` (counts stop at 10,000)",
+    )
     page: int
     per_page: int

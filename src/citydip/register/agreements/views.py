@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from citydip.core.errors import AppError, FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
-from citydip.core.listing import ListParams, paginate
+from citydip.core.listing import ListParams
 from citydip.core.templating import render
 from citydip.core.web import AppSettings, Ctx, Db, DbRoute
 from citydip.register.agreements import documents as docs
@@ -30,6 +30,7 @@ from citydip.register.agreements.schemas import (
 from citydip.register.common import challenge_codes, countries, form_values, goal_labels, validate
 from citydip.register.engagements import repository as engagements_repo
 from citydip.register.followups import repository as followups_repo
+from citydip.register.listing import paginate_capped as paginate
 from citydip.register.partners import repository as partners_repo
 from citydip.register.vocab import AGREEMENT_KINDS, AGREEMENT_STATUSES, COOPERATION_FIELDS, VISIBILITIES
 from citydip.register.web import Form, errors_of, redirect, translated
@@ -294,6 +295,7 @@ def api_agreements(db: Db, ctx: Ctx, params: AgreementParams) -> AgreementPage:
     return AgreementPage(
         items=[service.to_out(a, links[a.id], []) for a in page.items],
         total=page.total,
+        total_capped=page.capped,
         page=page.page,
         per_page=page.per_page,
     )

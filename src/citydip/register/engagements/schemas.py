@@ -250,5 +250,9 @@ class EngagementPage(BaseModel):
 
     items: list[EngagementOut]
     total: int
+    total_capped: bool = Field(
+        False,
+        description="True when there are more matches than `total` (counts stop at 10,000)",
+    )
     page: int
     per_page: int

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from citydip.accounts import repository as accounts_repo
 from citydip.core.errors import AppError, NotFound
 from citydip.core.i18n import _
-from citydip.core.listing import ListParams, paginate
+from citydip.core.listing import ListParams
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.register.agreements import repository as agreements_repo
@@ -28,6 +28,7 @@ from citydip.register.engagements.schemas import (
     ParticipantIn,
 )
 from citydip.register.followups import repository as followups_repo
+from citydip.register.listing import paginate_capped as paginate
 from citydip.register.partners import repository as partners_repo
 from citydip.register.vocab import (
     ENGAGEMENT_KINDS,
@@ -270,6 +271,7 @@ def api_engagements(db: Db, ctx: Ctx, params: EngagementParams) -> EngagementPag
     return EngagementPage(
         items=[service.to_out(db, ctx, e, links[e.id], False) for e in page.items],
         total=page.total,
+        total_capped=page.capped,
         page=page.page,
         per_page=page.per_page,
     )

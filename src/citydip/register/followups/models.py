@@ -23,6 +23,7 @@ class FollowUp(TenantRecord, Base):
         Index("ix_followups_ws_owner_status_due", "workspace_id", "owner_id", "status", "due_on"),
         Index("ix_followups_ws_status_due", "workspace_id", "status", "due_on"),
         Index("ix_followups_ws_due", "workspace_id", "due_on"),
+        Index("ix_followups_ws_task", "workspace_id", "task"),
         Index("ix_followups_ws_engagement", "workspace_id", "engagement_id"),
         Index("ix_followups_ws_agreement", "workspace_id", "agreement_id"),
         Index("ix_followups_ws_partner", "workspace_id", "partner_id"),

@@ -43,7 +43,6 @@ FOLLOWUP_LIST = ListSpec(
         "due": FollowUp.due_on,
         "task": FollowUp.task,
         "status": FollowUp.status,
-        "created": FollowUp.created_at,
     },
     default_sort="due",
     search_columns=[FollowUp.task, FollowUp.notes],
@@ -103,12 +102,19 @@ def for_timeline(
     agreement_ids: Sequence[uuid.UUID],
     limit: int = 500,
 ) -> Sequence[FollowUp]:
-    """Follow-ups on a partner directly or on its engagements and agreements."""
-    clause = FollowUp.partner_id == partner_id
-    if engagement_ids:
-        clause = clause | FollowUp.engagement_id.in_(list(engagement_ids))
-    if agreement_ids:
-        clause = clause | FollowUp.agreement_id.in_(list(agreement_ids))
-    return session.scalars(
-        followups_query(workspace_id).where(clause).order_by(FollowUp.due_on.desc()).limit(limit)
-    ).all()
+    """Follow-ups on a partner directly or on its engagements and agreements.
+
+    One query per link, each on its own index; SQLite does not use the indexes for the OR of the three.
+    """
+    found: dict[uuid.UUID, FollowUp] = {}
+    base = followups_query(workspace_id)
+    for row in session.scalars(base.where(FollowUp.partner_id == partner_id)):
+        found[row.id] = row
+    for column, ids in (
+        (FollowUp.engagement_id, list(engagement_ids)),
+        (FollowUp.agreement_id, list(agreement_ids)),
+    ):
+        for start in range(0, len(ids), 500):
+            for row in session.scalars(base.where(column.in_(ids[start : start + 500]))):
+                found[row.id] = row
+    return sorted(found.values(), key=lambda f: f.due_on, reverse=True)[:limit]

@@ -67,5 +67,9 @@ class FollowUpPage(BaseModel):
 
     items: list[FollowUpOut]
     total: int
+    total_capped: bool = Field(
+        False,
+        description="True when there are more matches than `total` (counts stop at 10,000)",
+    )
     page: int
     per_page: int

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from citydip.accounts import repository as accounts_repo
 from citydip.core.errors import AppError, NotFound
 from citydip.core.i18n import _
-from citydip.core.listing import ListParams, paginate
+from citydip.core.listing import ListParams
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.register.common import form_values, validate
@@ -19,6 +19,7 @@ from citydip.register.followups import repository as repo
 from citydip.register.followups import service
 from citydip.register.followups.models import FollowUp
 from citydip.register.followups.schemas import FollowUpIn, FollowUpOut, FollowUpPage, FollowUpPatch
+from citydip.register.listing import paginate_capped as paginate
 from citydip.register.vocab import FOLLOWUP_STATUSES
 from citydip.register.web import Form, errors_of, redirect, translated
 
@@ -148,6 +149,7 @@ def api_followups(db: Db, ctx: Ctx, params: FollowUpParams) -> FollowUpPage:
     return FollowUpPage(
         items=[FollowUpOut.model_validate(f) for f in page.items],
         total=page.total,
+        total_capped=page.capped,
         page=page.page,
         per_page=page.per_page,
     )

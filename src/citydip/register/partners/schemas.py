@@ -128,6 +128,10 @@ class PartnerPage(BaseModel):
 
     items: list[PartnerOut]
     total: int = Field(description="Matching partners")
+    total_capped: bool = Field(
+        False,
+        description="True when there are more matches than `total` (counts stop at 10,000)",
+    )
     page: int
     per_page: int
 
@@ -191,5 +195,9 @@ class PersonPage(BaseModel):
 
     items: list[PersonOut]
     total: int
+    total_capped: bool = Field(
+        False,
+        description="True when there are more matches than `total` (counts stop at 10,000)",
+    )
     page: int
     per_page: int

@@ -10,11 +10,12 @@ from fastapi.responses import Response
 
 from citydip.core.errors import AppError, NotFound
 from citydip.core.i18n import _
-from citydip.core.listing import ListParams, paginate
+from citydip.core.listing import ListParams
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.reference import repository as ref_repo
 from citydip.register.common import countries, form_values, validate
+from citydip.register.listing import paginate_capped as paginate
 from citydip.register.partners import repository as repo
 from citydip.register.partners import service
 from citydip.register.partners.models import Partner
@@ -259,6 +260,7 @@ def api_partners(db: Db, ctx: Ctx, params: PartnerParams) -> PartnerPage:
     return PartnerPage(
         items=[PartnerOut.model_validate(p) for p in page.items],
         total=page.total,
+        total_capped=page.capped,
         page=page.page,
         per_page=page.per_page,
     )
@@ -310,6 +312,7 @@ def api_people(db: Db, ctx: Ctx, params: PeopleParams) -> PersonPage:
     return PersonPage(
         items=[PersonOut.model_validate(p) for p in page.items],
         total=page.total,
+        total_capped=page.capped,
         page=page.page,
         per_page=page.per_page,
     )
