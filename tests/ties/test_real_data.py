@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from citydip.reference.models import City
 from citydip.ties.models import NetworkMembership, Tie
-from citydip.ties.resolution import distance_km
+from citydip.ties.placenames import distance_km
 from support.paths import shared
 from ties.ties_helpers import city_named, run_import, snapshot
 

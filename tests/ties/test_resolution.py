@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from citydip.ties.resolution import CityIndex, Place, Status, name_variants, parse_country
+from citydip.ties.placenames import name_variants, parse_country
+from citydip.ties.resolution import CityIndex, Place, Status
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,8 @@ from citydip.reference import repository as ref_repo
 from citydip.reference.models import City
 from citydip.ties import repository as repo
 from citydip.ties.models import CityAlias, NetworkMembership, Tie, TieReview
-from citydip.ties.resolution import Status, alias_key_for_name, alias_key_for_qid, parse_country
+from citydip.ties.placenames import alias_key_for_name, alias_key_for_qid, parse_country
+from citydip.ties.resolution import Status
 
 Side = Literal["a", "b"]
 

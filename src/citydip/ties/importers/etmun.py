@@ -26,7 +26,8 @@ from citydip.ties.importers.base import (
     read_text,
 )
 from citydip.ties.importers.registry import register
-from citydip.ties.resolution import Place, parse_country
+from citydip.ties.placenames import parse_country
+from citydip.ties.resolution import Place
 
 _YEAR = re.compile(r"^(1[89][0-9]{2}|20[0-9]{2})\b")
 

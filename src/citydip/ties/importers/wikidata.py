@@ -26,7 +26,8 @@ from citydip.ties.importers.base import (
     sniff_delimiter,
 )
 from citydip.ties.importers.registry import register
-from citydip.ties.resolution import QID_RE, Place
+from citydip.ties.placenames import QID_RE
+from citydip.ties.resolution import Place
 
 
 def _headerless(text: str) -> bool:

@@ -19,7 +19,8 @@ from citydip.ties.importers.base import (
     read_text,
 )
 from citydip.ties.importers.registry import register
-from citydip.ties.resolution import Place, name_key
+from citydip.ties.placenames import name_key
+from citydip.ties.resolution import Place
 
 
 @register
