@@ -105,19 +105,22 @@ def bench_la_export(engine: Engine) -> dict[str, Any]:
     ws = workspace(engine, "los-angeles")
     with system_session(engine) as s:
         import_repository(s, CliWorkspace(ws), read_repository(la), source=str(la))
-    with tempfile.TemporaryDirectory() as out, system_session(engine) as s:
-        started, cpu = time.perf_counter(), time.process_time()
-        summary = export_service.export_site(s, ws.id, out)
-        seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
-    return {
-        "export_s": round(seconds, 3),
-        "export_cpu_s": round(cpu_s, 3),
-        "languages": summary.languages,
-        "indicators": summary.indicators,
-        "files": summary.files,
-        "target_s": 5,
-        "within_target": seconds < 5,
-    }
+    result: dict[str, Any] = {"target_s": 5}
+    # Creating ~3,900 files costs what the disk makes it cost (about 1 ms a file on the shared disk here), so
+    # the export is timed into a folder on disk and, when there is one, into memory (/dev/shm).
+    places = {"disk": None, "memory": "/dev/shm" if Path("/dev/shm").is_dir() else ""}
+    for label, parent in places.items():
+        if parent == "":
+            continue
+        with tempfile.TemporaryDirectory(dir=parent) as out, system_session(engine) as s:
+            started, cpu = time.perf_counter(), time.process_time()
+            summary = export_service.export_site(s, ws.id, out)
+            seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        result[f"export_to_{label}_s"] = round(seconds, 3)
+        result[f"export_to_{label}_cpu_s"] = round(cpu_s, 3)
+        result.update(languages=summary.languages, indicators=summary.indicators, files=summary.files)
+    result["within_target"] = result["export_to_disk_s"] < 5
+    return result
 
 
 def big_indicator(rows_wanted: int = 20_000) -> Repository:

@@ -195,12 +195,15 @@ def import_repository(
         report.seconds = time.perf_counter() - started
         return report
 
+    previous_cache = _large_cache(session)
     outer = session.begin_nested()
     try:
         _store_all(session, target.id, repo, results, report, visibility, only is None)
     except BaseException:
         outer.rollback()
         raise
+    finally:
+        _restore_cache(session, previous_cache)
     if report.imported:
         outer.commit()
         report.written = True
@@ -210,6 +213,25 @@ def import_repository(
     session.expire_all()
     report.seconds = time.perf_counter() - started
     return report
+
+
+#: SQLite page cache during an import (KiB, as a negative number): index updates of a large import then stay in
+#: memory instead of going back and forth to disk (about twice as fast on a slow disk).
+IMPORT_CACHE_KIB = 65536
+
+
+def _large_cache(session: Session) -> int | None:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    return int(previous) if previous is not None else None
+
+
+def _restore_cache(session: Session, previous: int | None) -> None:
+    if previous is not None:
+        session.connection().exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
 
 
 @dataclass
