@@ -147,12 +147,18 @@ class PostgresSearchEngine(SqlSearchEngine):
         return int(cur.rowcount or 0)
 
     def _doc_freqs(self, terms: list[str]) -> list[int] | None:
-        """Documents containing each term (GIN index count), cached until the index changes."""
+        """Documents containing each term (GIN index count), cached while the index size stays within 1 %.
+
+        Inverse document frequencies hardly move when a few practices change, and recounting a common word
+        after every edit would cost more than the search itself.
+        """
         st = self.state
         cache: dict[str, int] = st.features.setdefault("df", {})
-        if st.features.get("df_generation") != st.generation:
+        n = self._n_docs()
+        base = int(st.features.get("df_n_docs", -1))
+        if abs(n - base) > max(10, n // 100):
             cache.clear()
-            st.features["df_generation"] = st.generation
+            st.features["df_n_docs"] = n
         out = []
         for t in terms:
             key = fold(_clean(t))
@@ -161,16 +167,22 @@ class PostgresSearchEngine(SqlSearchEngine):
                                     "WHERE tsv @@ plainto_tsquery('simple', ?)", [key]).fetchone()
                 if len(cache) > 50_000:
                     cache.clear()
+                if int(row[0]) == 0:  # a word not indexed yet is counted again next time
+                    out.append(0)
+                    continue
                 cache[key] = int(row[0])
             out.append(cache[key])
         return out
 
-    def _idf(self, terms: list[str]) -> list[float]:
+    def _n_docs(self) -> int:
         st = self.state
         if st.n_docs is None or st.n_docs_generation != st.generation:
             st.n_docs = self.count()
             st.n_docs_generation = st.generation
-        n = st.n_docs
+        return st.n_docs
+
+    def _idf(self, terms: list[str]) -> list[float]:
+        n = self._n_docs()
         return [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for df in self._doc_freqs(terms) or []]
 
     def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
