@@ -32,10 +32,17 @@ CITYDIP = [sys.executable, "-m", "citydip"]
 BUDGET_S = 20.0
 
 
+LAST_CPU: dict[str, float] = {"cpu_s": 0.0}
+
+
 def run(args: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """Run a citydip command; return wall seconds and the finished process."""
-    started = time.perf_counter()
+    """Run a citydip command; return wall seconds and the finished process (CPU seconds in LAST_CPU)."""
+    started, before = time.perf_counter(), os.times()
     done = subprocess.run([*CITYDIP, *args], env=env, capture_output=True, text=True, check=False)
+    after = os.times()
+    LAST_CPU["cpu_s"] = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
     return time.perf_counter() - started, done
 
 
@@ -51,16 +58,20 @@ def stats(values: list[float]) -> dict[str, float]:
 def command_runs(env: dict[str, str], out: Path, repeat: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """Time the command ``repeat`` times; return the timings and the last JSON summary."""
     times = []
+    cpu = []
     summary: dict[str, Any] = {}
     for _ in range(repeat):
         seconds, done = run(
-            ["report", "vlr", "--workspace", "los-angeles", "--year", "2026", "--out", str(out), "--json"], env
+            ["report", "vlr", "--workspace", "los-angeles", "--year", "2026", "--out", str(out), "--json"],
+            env,
         )
         if done.returncode != 0:
             raise SystemExit(f"citydip report vlr failed: {done.stderr or done.stdout}")
         times.append(seconds)
+        cpu.append(LAST_CPU["cpu_s"])
         summary = json.loads(done.stdout.strip().splitlines()[-1])
-    return stats(times), summary
+    # CPU time of the command (user + system): what the work costs, whatever else the machine is doing.
+    return {**stats(times), "cpu_median_s": round(statistics.median(cpu), 3)}, summary
 
 
 def in_process_phases(repeat: int) -> dict[str, Any]:
@@ -82,7 +93,12 @@ def in_process_phases(repeat: int) -> dict[str, Any]:
             t2 = time.perf_counter()
         render_pdf(html)
         t3 = time.perf_counter()
-        for key, value in (("gather_s", t1 - t0), ("html_s", t2 - t1), ("pdf_s", t3 - t2), ("total_s", t3 - t0)):
+        for key, value in (
+            ("gather_s", t1 - t0),
+            ("html_s", t2 - t1),
+            ("pdf_s", t3 - t2),
+            ("total_s", t3 - t0),
+        ):
             phases[key].append(value)
     return {key: round(statistics.median(values), 3) for key, values in phases.items()}
 
@@ -110,6 +126,7 @@ def main() -> int:
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file in a temp folder")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
     if not LA.is_dir():
         print(json.dumps({"error": f"{LA} is absent: the real LA data only exists on development machines"}))
         return 2
@@ -135,7 +152,12 @@ def main() -> int:
         "benchmark": "citydip report vlr (Los Angeles)",
         "date": datetime.now(UTC).date().isoformat(),
         "backend": url.split(":", 1)[0],
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load_1min": os.getloadavg()[0]},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_1min_at_start": round(load_at_start, 2),
+            "load_1min_at_end": round(os.getloadavg()[0], 2),
+        },
         "import_seconds_not_timed_by_budget": round(import_s, 2),
         "budget_s": BUDGET_S,
         "command_as_imported": {**as_imported, "document": summary},
