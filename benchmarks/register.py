@@ -17,7 +17,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -123,7 +122,7 @@ def build(factory: Any, scale: float) -> dict[str, Any]:
 
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def measure(client: TestClient, path: str, runs: int) -> dict[str, float]:
@@ -219,7 +218,7 @@ def main() -> int:
             s.flush()
         import_s = time.perf_counter() - started
         engine.dispose()
-    timed = {k: v for k, v in results.items()}
+    timed = dict(results.items())
     slow = sorted(k for k, v in timed.items() if v["p95_ms"] >= 100)
     out = {
         "benchmark": "diplomacy register (issue 3)",

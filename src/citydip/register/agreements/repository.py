@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import Integer, Select, String, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
@@ -18,31 +18,42 @@ from citydip.register.agreements.models import (
     AgreementParty,
     AgreementSdg,
 )
+from citydip.register.listing import WORKSPACE_PARAM
 from citydip.register.partners.models import Partner
 from citydip.register.vocab import AGREEMENT_KINDS, AGREEMENT_STATUSES, COOPERATION_FIELDS, VISIBILITIES
 
 
 def _sdg(stmt: Select[Any], goal: int) -> Select[Any]:
-    return stmt.join(
-        AgreementSdg,
-        (AgreementSdg.workspace_id == Agreement.workspace_id) & (AgreementSdg.agreement_id == Agreement.id),
-    ).where(AgreementSdg.goal == goal)
+    return stmt.where(
+        Agreement.id.in_(
+            select(AgreementSdg.agreement_id).where(
+                AgreementSdg.workspace_id == bindparam(WORKSPACE_PARAM, type_=Integer),
+                AgreementSdg.goal == goal,
+            )
+        )
+    )
 
 
 def _challenge(stmt: Select[Any], code: str) -> Select[Any]:
-    return stmt.join(
-        AgreementChallenge,
-        (AgreementChallenge.workspace_id == Agreement.workspace_id)
-        & (AgreementChallenge.agreement_id == Agreement.id),
-    ).where(AgreementChallenge.challenge == code)
+    return stmt.where(
+        Agreement.id.in_(
+            select(AgreementChallenge.agreement_id).where(
+                AgreementChallenge.workspace_id == bindparam(WORKSPACE_PARAM, type_=Integer),
+                AgreementChallenge.challenge == code,
+            )
+        )
+    )
 
 
 def _partner(stmt: Select[Any], partner_id: uuid.UUID) -> Select[Any]:
-    return stmt.join(
-        AgreementParty,
-        (AgreementParty.workspace_id == Agreement.workspace_id)
-        & (AgreementParty.agreement_id == Agreement.id),
-    ).where(AgreementParty.partner_id == partner_id)
+    return stmt.where(
+        Agreement.id.in_(
+            select(AgreementParty.agreement_id).where(
+                AgreementParty.workspace_id == bindparam(WORKSPACE_PARAM, type_=Integer),
+                AgreementParty.partner_id == partner_id,
+            )
+        )
+    )
 
 
 def _field(stmt: Select[Any], code: str) -> Select[Any]:

@@ -108,7 +108,7 @@ def _form_context(
 @router.get("/w/{ws}/agreements", include_in_schema=False)
 def agreements_page(request: Request, db: Db, ctx: Ctx) -> Response:
     params = repo.AGREEMENT_LIST.parse(request.query_params)
-    page = paginate(db, repo.agreements_query(ctx.id), repo.AGREEMENT_LIST, params)
+    page = paginate(db, repo.agreements_query(ctx.id), repo.AGREEMENT_LIST, params, ctx.id)
     today = dt.date.today()
     return render(
         request,
@@ -290,7 +290,7 @@ AgreementParams = Annotated[ListParams, Depends(repo.AGREEMENT_LIST.dependency()
 
 @api.get("/workspaces/{ws}/agreements", response_model=AgreementPage, summary="List agreements")
 def api_agreements(db: Db, ctx: Ctx, params: AgreementParams) -> AgreementPage:
-    page = paginate(db, repo.agreements_query(ctx.id), repo.AGREEMENT_LIST, params)
+    page = paginate(db, repo.agreements_query(ctx.id), repo.AGREEMENT_LIST, params, ctx.id)
     links = repo.links_for(db, ctx.id, [a.id for a in page.items])
     return AgreementPage(
         items=[service.to_out(a, links[a.id], []) for a in page.items],

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
@@ -20,20 +20,25 @@ from citydip.register.engagements.models import (
     Gift,
     Participant,
 )
+from citydip.register.listing import WORKSPACE_PARAM, Unselective
 from citydip.register.vocab import ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, VISIBILITIES
 
 
-def _link(link: Any, column: str, _unused: Any = None) -> Any:
-    """A filter joining one link table: ``JOIN link ON same workspace and engagement WHERE link.column = value``.
+def _link(link: Any, column: str, _unused: Any = None, *, common: bool = False) -> Any:
+    """A filter on one link table: ``id IN (SELECT engagement_id FROM link WHERE workspace = :ws AND col = v)``.
 
-    A join, not ``IN (correlated subquery)``: SQLite re-runs a correlated subquery for every engagement (measured
-    ~2 s at 200,000 rows), while the join carries the workspace constant over to the link table's index.
+    The subquery is not correlated (the workspace comes as the bound parameter ``WORKSPACE_PARAM``, supplied
+    by ``register.listing``), so SQLite runs it once on the link table's (workspace, value) index. A correlated
+    subquery runs once per engagement, and a join walks engagements by date (both measured slow at 200,000).
     """
 
     def apply(stmt: Select[Any], v: Any) -> Select[Any]:
-        return stmt.join(
-            link, (link.workspace_id == Engagement.workspace_id) & (link.engagement_id == Engagement.id)
-        ).where(getattr(link, column) == v)
+        condition = Engagement.id.in_(
+            select(link.engagement_id).where(
+                link.workspace_id == bindparam(WORKSPACE_PARAM, type_=Integer), getattr(link, column) == v
+            )
+        )
+        return stmt.where(Unselective(condition) if common else condition)
 
     return apply
 
@@ -47,11 +52,11 @@ ENGAGEMENT_LIST = ListSpec(
             "Counterpart country (ISO code)",
             apply=lambda s, v: s.where(Engagement.country_code == v.upper()),
         ),
-        Filter("sdg", "Linked SDG", type="int", apply=_link(EngagementSdg, "goal", None)),
+        Filter("sdg", "Linked SDG", type="int", apply=_link(EngagementSdg, "goal", None, common=True)),
         Filter(
             "challenge",
             "Challenge addressed (code)",
-            apply=_link(EngagementChallenge, "challenge", None),
+            apply=_link(EngagementChallenge, "challenge", None, common=True),
         ),
         Filter(
             "partner_id",
@@ -153,6 +158,7 @@ def of_agreement(session: Session, workspace_id: int, agreement_id: uuid.UUID) -
     return session.scalars(
         _link(EngagementAgreement, "agreement_id", None)(engagements_query(workspace_id), agreement_id)
         .order_by(Engagement.starts_on.desc())
+        .params({WORKSPACE_PARAM: workspace_id})
         .limit(500)
     ).all()
 

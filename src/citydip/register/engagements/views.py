@@ -90,7 +90,7 @@ def _form_context(
 @router.get("/w/{ws}/engagements", include_in_schema=False)
 def engagements_page(request: Request, db: Db, ctx: Ctx) -> Response:
     params = repo.ENGAGEMENT_LIST.parse(request.query_params)
-    page = paginate(db, repo.engagements_query(ctx.id), repo.ENGAGEMENT_LIST, params)
+    page = paginate(db, repo.engagements_query(ctx.id), repo.ENGAGEMENT_LIST, params, ctx.id)
     return render(
         request,
         "register/engagements.html",
@@ -266,7 +266,7 @@ EngagementParams = Annotated[ListParams, Depends(repo.ENGAGEMENT_LIST.dependency
 
 @api.get("/workspaces/{ws}/engagements", response_model=EngagementPage, summary="List engagements")
 def api_engagements(db: Db, ctx: Ctx, params: EngagementParams) -> EngagementPage:
-    page = paginate(db, repo.engagements_query(ctx.id), repo.ENGAGEMENT_LIST, params)
+    page = paginate(db, repo.engagements_query(ctx.id), repo.ENGAGEMENT_LIST, params, ctx.id)
     links = repo.links_for(db, ctx.id, [e.id for e in page.items])
     return EngagementPage(
         items=[service.to_out(db, ctx, e, links[e.id], False) for e in page.items],

@@ -64,7 +64,7 @@ def _form(
 @router.get("/w/{ws}/followups", include_in_schema=False)
 def followups_page(request: Request, db: Db, ctx: Ctx) -> Response:
     params = repo.FOLLOWUP_LIST.parse(request.query_params)
-    page = paginate(db, repo.followups_query(ctx.id), repo.FOLLOWUP_LIST, params)
+    page = paginate(db, repo.followups_query(ctx.id), repo.FOLLOWUP_LIST, params, ctx.id)
     members = _members(db, ctx)
     return render(
         request,
@@ -145,7 +145,7 @@ FollowUpParams = Annotated[ListParams, Depends(repo.FOLLOWUP_LIST.dependency())]
 
 @api.get("/workspaces/{ws}/followups", response_model=FollowUpPage, summary="List follow-ups")
 def api_followups(db: Db, ctx: Ctx, params: FollowUpParams) -> FollowUpPage:
-    page = paginate(db, repo.followups_query(ctx.id), repo.FOLLOWUP_LIST, params)
+    page = paginate(db, repo.followups_query(ctx.id), repo.FOLLOWUP_LIST, params, ctx.id)
     return FollowUpPage(
         items=[FollowUpOut.model_validate(f) for f in page.items],
         total=page.total,

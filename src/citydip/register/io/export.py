@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from citydip.accounts.models import User
 from citydip.core.listing import ListParams, ListSpec
 from citydip.core.web import WorkspaceContext
+from citydip.register import listing
 from citydip.register.agreements import repository as agreements_repo
 from citydip.register.agreements.models import Agreement
 from citydip.register.engagements import repository as engagements_repo
@@ -96,7 +97,7 @@ def _partner_refs(session: Session, ws: int) -> dict[uuid.UUID, str]:
 def rows(session: Session, ctx: WorkspaceContext, kind: str, params: ListParams) -> Iterator[list[Any]]:
     """Every matching record of a list as cell values (header first)."""
     spec, base = SPECS[kind]
-    stmt = spec.apply(base(ctx.id), params)
+    stmt = listing.apply(session, spec, base(ctx.id), params, ctx.id)
     yield header(kind)
     partner_refs = _partner_refs(session, ctx.id) if kind in ("people", "agreements", "engagements") else {}
     agreement_refs: dict[uuid.UUID, str] = {}

@@ -77,7 +77,7 @@ def _values_of(db: Db, partner: Partner) -> dict[str, Any]:
 @router.get("/w/{ws}/partners", include_in_schema=False)
 def partners_page(request: Request, db: Db, ctx: Ctx) -> Response:
     params = repo.PARTNER_LIST.parse(request.query_params)
-    page = paginate(db, repo.partners_query(ctx.id), repo.PARTNER_LIST, params)
+    page = paginate(db, repo.partners_query(ctx.id), repo.PARTNER_LIST, params, ctx.id)
     return render(
         request,
         "register/partners.html",
@@ -191,7 +191,7 @@ def add_person_page(request: Request, db: Db, ctx: Ctx, partner_id: uuid.UUID, f
 @router.get("/w/{ws}/people", include_in_schema=False)
 def people_page(request: Request, db: Db, ctx: Ctx) -> Response:
     params = repo.PEOPLE_LIST.parse(request.query_params)
-    page = paginate(db, repo.people_query(ctx.id), repo.PEOPLE_LIST, params)
+    page = paginate(db, repo.people_query(ctx.id), repo.PEOPLE_LIST, params, ctx.id)
     names = repo.partner_names(db, ctx.id, [p.partner_id for p in page.items])
     return render(request, "register/people.html", {"page": page, "names": names, "record_kind": "people"})
 
@@ -256,7 +256,7 @@ PeopleParams = Annotated[ListParams, Depends(repo.PEOPLE_LIST.dependency())]
 
 @api.get("/workspaces/{ws}/partners", response_model=PartnerPage, summary="List partners")
 def api_partners(db: Db, ctx: Ctx, params: PartnerParams) -> PartnerPage:
-    page = paginate(db, repo.partners_query(ctx.id), repo.PARTNER_LIST, params)
+    page = paginate(db, repo.partners_query(ctx.id), repo.PARTNER_LIST, params, ctx.id)
     return PartnerPage(
         items=[PartnerOut.model_validate(p) for p in page.items],
         total=page.total,
@@ -308,7 +308,7 @@ def api_timeline(db: Db, ctx: Ctx, partner_id: uuid.UUID) -> list[dict[str, Any]
 
 @api.get("/workspaces/{ws}/people", response_model=PersonPage, summary="List people")
 def api_people(db: Db, ctx: Ctx, params: PeopleParams) -> PersonPage:
-    page = paginate(db, repo.people_query(ctx.id), repo.PEOPLE_LIST, params)
+    page = paginate(db, repo.people_query(ctx.id), repo.PEOPLE_LIST, params, ctx.id)
     return PersonPage(
         items=[PersonOut.model_validate(p) for p in page.items],
         total=page.total,
