@@ -242,3 +242,20 @@ def test_real_repositories_import(name: str, cli: Cli, sys_session: SysSession) 
         assert len(report["placeholders"]) == 110 and report["imported"] == 243
     if name == "uk-ons":
         assert report["rows"] > 150_000
+
+
+def test_an_unstorable_indicator_is_rejected_alone(sys_session: SysSession, tmp_path: Path) -> None:
+    """A value no database can hold (YAML .nan) fails its group's savepoint; the group is then written one
+    indicator at a time, so only that indicator is rejected, with the field named."""
+    ws = _ws(sys_session)
+    repo = copy_city(tmp_path)
+    meta = repo / "meta" / "11-6-1.yml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "data_quality_score: .nan\n", encoding="utf-8")
+    with sys_session() as s:
+        report = do_import(s, ws, repo)
+    assert [o.code for o in report.imported] == ["1-2-1", "5-1-1", "city-1"]
+    assert [o.code for o in report.rejected] == ["11-6-1"] and report.exit_code == 1
+    reason = report.rejected[0].errors[-1].reason
+    assert "data_quality_score" in reason and "nan" in reason
+    with sys_session() as s:
+        assert {r["code"] for r in raw_rows(s, ws.id, CityIndicator)} == {"1-2-1", "5-1-1", "city-1"}

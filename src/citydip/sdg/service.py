@@ -21,7 +21,7 @@ from citydip.reference.models import SdgGoal
 from citydip.reference.models import SdgIndicator as RefIndicator
 from citydip.sdg import repository as repo
 from citydip.sdg.bulk import insert_rows
-from citydip.sdg.import_service import EditTarget, write_catalogue
+from citydip.sdg.import_service import EditTarget
 from citydip.sdg.models import (
     BASE_LANGUAGE,
     REPORTING_STATUSES,
@@ -42,6 +42,7 @@ from citydip.sdg.opensdg.model import DataTable, Indicator
 from citydip.sdg.opensdg.site_export import sort_order
 from citydip.sdg.opensdg.values import classify_value, parse_number, period_start_year, value_advice
 from citydip.sdg.rows import rebuild_rows
+from citydip.sdg.store import write_catalogue
 
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,58}$")
 _GLOBAL_CODE = re.compile(r"^(\d{1,2})-([0-9a-z]{1,2})-([0-9a-z]+)$")
