@@ -36,6 +36,7 @@ from citydip.practices.search.fusion import rrf
 from citydip.practices.search.text import (
     clean_query,
     fold,
+    fold_word,
     keywords,
     mark_terms,
     marked_to_html,
@@ -159,12 +160,18 @@ class AccessCheck:
         return group == self.own or vis in self.any_vis or (vis == self.peer_vis and group in self.peers)
 
     def rows(self, groups: CodeArray, vis: CodeArray) -> npt.NDArray[np.bool_]:
-        """The same test over arrays of codes."""
-        mask: npt.NDArray[np.bool_] = groups == self.own
-        if self.any_vis:
-            mask |= np.isin(vis, sorted(self.any_vis))
+        """The same test over arrays of codes (lookup tables indexed by code + 1; code -1 means unknown)."""
+        size = max(len(self.state.group_codes), int(groups.max(initial=-1)) + 1) + 1
+        own = np.zeros(size, dtype=bool)
+        if self.own >= 0:
+            own[self.own + 1] = True
+        peers = np.zeros(size, dtype=bool)
+        peers[[p + 1 for p in self.peers if p + 1 < size]] = True
+        vis_any = np.zeros(len(VIS_CODES) + 2, dtype=bool)
+        vis_any[[v + 1 for v in self.any_vis if 0 <= v + 1 < len(vis_any)]] = True
+        mask: npt.NDArray[np.bool_] = own[groups + 1] | vis_any[vis + 1]
         if self.peer_vis is not None and self.peers:
-            mask |= (vis == self.peer_vis) & np.isin(groups, sorted(self.peers))
+            mask |= (vis == self.peer_vis) & peers[groups + 1]
         return mask
 
 
@@ -484,7 +491,7 @@ class SqlSearchEngine(ABC):
         if not parts:
             return ""
         if wanted:
-            counts = [len({fold(w) for w in WORD_RE.findall(p)} & wanted) for p in parts]
+            counts = [len({fold_word(w) for w in WORD_RE.findall(p)} & wanted) for p in parts]
             if max(counts) > 0:
                 return parts[counts.index(max(counts))]
         if qvec is None or len(parts) == 1:

@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from citydip.practices.search.embedding import words
 
@@ -135,7 +136,7 @@ def mark_terms(text: str, terms: list[str]) -> str:
     wanted = {fold(t) for t in terms}
     def repl(m: re.Match[str]) -> str:
         w = m.group(0)
-        return f"{MARK_OPEN}{w}{MARK_CLOSE}" if fold(w) in wanted else w
+        return f"{MARK_OPEN}{w}{MARK_CLOSE}" if fold_word(w) in wanted else w
     return re.sub(r"\w+", repl, text)
 
 
@@ -143,3 +144,9 @@ def fold(word: str) -> str:
     """Lower-case and strip accents, as the FTS5 tokenizer does."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=100_000)
+def fold_word(word: str) -> str:
+    """``fold`` for single words, cached (snippets fold every word of every candidate sentence)."""
+    return fold(word)
