@@ -103,6 +103,7 @@ def test_cli_writes_html_and_pdf_with_every_part(city, make_client, tmp_path):
     assert r.status_code == 303
     code, output = city("report", "vlr", "--workspace", "pc", "--year", "2026", "--out", str(tmp_path))
     assert code == 0, output
+    assert "could not be read" not in output  # every contributing domain was read
     html = (tmp_path / "vlr-pc-2026.html").read_text(encoding="utf-8")
     pdf = (tmp_path / "vlr-pc-2026.pdf").read_bytes()
 
@@ -259,5 +260,7 @@ def test_a_failing_contributor_does_not_stop_the_review(sys_session):
         make_workspace(s, "w1")
         ws = workspace_by_slug(s, "w1")
         ctx = VlrContext(ws, 2026, datetime.now(UTC))
-        items = items_for_goal(s, ctx, 3, [("broken", broken), ("fine", fine)])
+        failures: set[str] = set()
+        items = items_for_goal(s, ctx, 3, [("broken", broken), ("fine", fine)], failures)
     assert [i.title for i in items] == ["Item for goal 3"]
+    assert failures == {"broken"}

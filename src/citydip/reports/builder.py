@@ -141,5 +141,11 @@ def build(db: Session, workspace: Workspace, year: int) -> VlrDocument:
     html = render_html(data)
     pdf, pages = render_pdf(html)
     seconds = time.perf_counter() - started
-    summary = {**data.totals, "pages": pages, "html_bytes": len(html.encode()), "pdf_bytes": len(pdf)}
+    summary = {
+        **data.totals,
+        "failed_providers": data.failed_providers,
+        "pages": pages,
+        "html_bytes": len(html.encode()),
+        "pdf_bytes": len(pdf),
+    }
     return VlrDocument(vlr_title(workspace, year), html, pdf, pages, round(seconds, 3), summary)

@@ -41,6 +41,11 @@ def vlr(
             "html": str(html_path),
             "pdf": str(pdf_path),
         }
+        for package in document.summary.get("failed_providers", []):
+            typer.echo(
+                f"warning: the records of {package} could not be read; they are missing from the draft",
+                err=True,
+            )
         if as_json:
             typer.echo(json.dumps(summary))
             return

@@ -139,6 +139,7 @@ class VlrData:
     other_indicators: list[IndicatorEntry]
     sources: list[Source]
     progress: GoalProgress
+    failed_providers: list[str] = field(default_factory=list)
 
     @property
     def indicators(self) -> list[IndicatorEntry]:
@@ -240,6 +241,7 @@ def gather(db: Session, ctx: VlrContext) -> VlrData:
             by_code[result.code].badge = Badge(result.status, result.label, result.score, result.source)
 
     chosen = providers()
+    failures: set[str] = set()
     goals = []
     for goal in repo.goal_rows(db):
         members = [e for e in entries.values() if e.goal == goal.number]
@@ -255,7 +257,7 @@ def gather(db: Session, ctx: VlrContext) -> VlrData:
         charted = [e for e in members if e.has_data and e.headline and len(e.headline.points) >= 2]
         charted.sort(key=lambda e: (e.badge is None, -len(e.headline.points) if e.headline else 0))
         section.key_indicators = charted[:KEY_CHARTS_PER_GOAL]
-        for item in items_for_goal(db, ctx, goal.number, chosen):
+        for item in items_for_goal(db, ctx, goal.number, chosen, failures):
             section.items.setdefault(item.kind, []).append(item)
         goals.append(section)
     known_goals = {g.number for g in goals}
@@ -282,4 +284,5 @@ def gather(db: Session, ctx: VlrContext) -> VlrData:
         other_indicators=other,
         sources=_sources(metas, entries),
         progress=summarise(0, all_badges),
+        failed_providers=sorted(failures),
     )

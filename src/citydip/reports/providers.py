@@ -25,13 +25,22 @@ def _date(value: Any) -> str:
     return value.isoformat() if value is not None and hasattr(value, "isoformat") else ""
 
 
+def _register_page(db: Session, stmt: Any, spec: Any, params: Any, workspace_id: int) -> list[Any]:
+    """A page of a register list, through the register's own paginator (it binds the workspace)."""
+    try:
+        from citydip.register.listing import paginate_capped
+    except ImportError:  # an older register without its own paginator
+        return list(paginate(db, stmt, spec, params).items)
+    return list(paginate_capped(db, stmt, spec, params, workspace_id).items)
+
+
 def agreements(db: Session, ctx: VlrContext, goal: int) -> list[VlrItem]:
     """The workspace's agreements linked to the goal (register domain)."""
     from citydip.register.agreements import repository as agreements_repo
 
     spec = agreements_repo.AGREEMENT_LIST
     params = spec.parse({"sdg": str(goal), "per_page": str(MAX_ITEMS), "sort": "-signed"})
-    page = paginate(db, agreements_repo.agreements_query(ctx.id), spec, params)
+    rows = _register_page(db, agreements_repo.agreements_query(ctx.id), spec, params, ctx.id)
     return [
         VlrItem(
             kind=_("Agreements"),
@@ -40,7 +49,7 @@ def agreements(db: Session, ctx: VlrContext, goal: int) -> list[VlrItem]:
             detail=", ".join(p for p in (a.parties_label, _(a.status)) if p),
             order=20,
         )
-        for a in page.items
+        for a in rows
     ]
 
 
@@ -50,7 +59,7 @@ def engagements(db: Session, ctx: VlrContext, goal: int) -> list[VlrItem]:
 
     spec = engagements_repo.ENGAGEMENT_LIST
     params = spec.parse({"sdg": str(goal), "per_page": str(MAX_ITEMS), "sort": "-starts"})
-    page = paginate(db, engagements_repo.engagements_query(ctx.id), spec, params)
+    rows = _register_page(db, engagements_repo.engagements_query(ctx.id), spec, params, ctx.id)
     return [
         VlrItem(
             kind=_("Engagements"),
@@ -59,7 +68,7 @@ def engagements(db: Session, ctx: VlrContext, goal: int) -> list[VlrItem]:
             detail=", ".join(p for p in (e.partners_label, e.place) if p),
             order=30,
         )
-        for e in page.items
+        for e in rows
     ]
 
 

@@ -77,9 +77,14 @@ def providers() -> list[tuple[str, Provider]]:
 
 
 def items_for_goal(
-    db: Session, ctx: VlrContext, goal: int, chosen: list[tuple[str, Provider]]
+    db: Session,
+    ctx: VlrContext,
+    goal: int,
+    chosen: list[tuple[str, Provider]],
+    failures: set[str] | None = None,
 ) -> list[VlrItem]:
-    """All contributed items of one goal; a failing provider is logged and skipped (the draft still builds)."""
+    """All contributed items of one goal; a failing provider is logged, added to ``failures`` and skipped
+    (the draft still builds)."""
     items: list[VlrItem] = []
     for package, fn in chosen:
         try:
@@ -87,4 +92,6 @@ def items_for_goal(
                 items.extend(fn(db, ctx, goal))
         except Exception:  # a contributor's bug must not stop the whole report
             log.exception("VLR provider %s failed for goal %s", package, goal)
+            if failures is not None:
+                failures.add(package)
     return sorted(items, key=lambda i: (i.order, i.kind, i.when, i.title))
