@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Column, MetaData, Table, Text, insert
@@ -39,6 +39,15 @@ class _JsonCache:
 _TEXT_TABLES: dict[str, Table] = {}
 
 
+def _getter(keys: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A function returning a row dict's values for some keys as a tuple (itemgetter, also for one key)."""
+    if len(keys) == 1:
+        only = keys[0]
+        return lambda row: (row[only],)
+    getter = operator.itemgetter(*keys)
+    return lambda row: getter(row)
+
+
 def _text_table(table: Table) -> Table:
     """A copy of a table whose JSON columns take ready-made JSON text (same storage on SQLite)."""
     if table.name not in _TEXT_TABLES:
@@ -63,7 +72,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         compiled = insert(target).compile(dialect=dialect, column_keys=columns)
         order = list(compiled.positiontup or [])
         assert sorted(order) == sorted(columns), "unexpected insert parameters"
-        getter = operator.itemgetter(*order)
+        getter = _getter(order)
         # Only the columns that need converting are touched per row (UUIDs, JSON, booleans ...).
         convert = []
         for i, c in enumerate(order):
@@ -105,8 +114,13 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     assert driver is not None
     cursor = driver.cursor()
     try:
+        getter = _getter(columns)
+        json_positions = [i for i, c in enumerate(columns) if c in json_cols]
         with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([as_json(row[c]) if c in json_cols else row[c] for c in columns])
+                values = list(getter(row))
+                for i in json_positions:
+                    values[i] = as_json(values[i])
+                copy.write_row(values)
     finally:
         cursor.close()

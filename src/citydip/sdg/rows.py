@@ -3,10 +3,11 @@ and back, so an import followed by an export gives the file that was read."""
 
 from __future__ import annotations
 
+import operator
 import os
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from citydip.sdg.models import dis_key
@@ -58,37 +59,35 @@ def observation_rows(
     middle = list(enumerate(columns[1:vi], start=1))
     dis_cols = [(i, name) for i, name in middle if is_disaggregation_column(name)]
     attr_cols = [(i, name) for i, name in middle if not is_disaggregation_column(name)]
-    # For each typed field, the columns that feed it in file order (the first non-empty cell wins).
-    typed_cols: dict[str, list[int]] = {f: [] for f in _FIELDS}
-    for i, name in attr_cols:
-        field = TYPED_ATTRIBUTES.get(name)
-        if field is not None:
-            typed_cols[field].append(i)
+    dis_cells = _cells_of([i for i, _name in dis_cols])
+    attr_cells = _cells_of([i for i, _name in attr_cols])
+    dis_names = [name for _i, name in dis_cols]
+    attr_names = [name for _i, name in attr_cols]
     base: dict[str, Any] = {
         "workspace_id": workspace_id,
         "visibility": visibility,
         "indicator_id": indicator_id,
     }
-    base.update({f: None for f, idx in typed_cols.items() if not idx})
-    single = [(f, idx[0], _LIMITS.get(f)) for f, idx in typed_cols.items() if len(idx) == 1]
-    multi = [(f, idx, _LIMITS.get(f)) for f, idx in typed_cols.items() if len(idx) > 1]
     years: dict[str, int | None] = {}
     numbers: dict[str, float | None] = {}
-    keys: dict[tuple[tuple[str, str], ...], tuple[str, dict[str, str]]] = {}
-    # Identical disaggregations and attribute sets share one dict, so bulk inserts serialise each once.
-    shared_attrs: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    # Rows repeat the same breakdowns and attributes many times: each distinct combination of cells is
+    # resolved once (key, dicts, typed columns) and its dicts are shared, so bulk inserts serialise them once.
+    dis_seen: dict[tuple[str, ...], tuple[str, dict[str, str]]] = {}
+    attr_seen: dict[tuple[str, ...], tuple[dict[str, str], dict[str, str | None]]] = {}
     out: list[dict[str, Any]] = []
     ids = new_ids(len(table.rows))
     for n, row in enumerate(table.rows):
-        dis_items = tuple((name, row[i]) for i, name in dis_cols if row[i])
-        found = keys.get(dis_items)
+        cells = dis_cells(row)
+        found = dis_seen.get(cells)
         if found is None:
-            found = keys[dis_items] = (dis_key(dis_items), dict(dis_items))
+            items = tuple((k, v) for k, v in zip(dis_names, cells, strict=True) if v)
+            found = dis_seen[cells] = (dis_key(items), dict(items))
         key, dis = found
-        attr_items = tuple((name, row[i]) for i, name in attr_cols if row[i])
-        attrs = shared_attrs.get(attr_items)
-        if attrs is None:
-            attrs = shared_attrs[attr_items] = dict(attr_items)
+        cells = attr_cells(row)
+        resolved = attr_seen.get(cells)
+        if resolved is None:
+            resolved = attr_seen[cells] = _attributes(attr_names, cells)
+        attrs, typed = resolved
         year = row[0]
         if year not in years:
             years[year] = period_start_year(year)
@@ -96,6 +95,7 @@ def observation_rows(
         if text not in numbers:
             numbers[text] = parse_number(text)
         item = base.copy()
+        item.update(typed)
         item["id"] = ids[n]
         item["seq"] = start_seq + n
         item["year"] = year[:64]
@@ -106,14 +106,31 @@ def observation_rows(
         item["dis_key"] = key
         item["disaggregation"] = dis
         item["attributes"] = attrs
-        for field, i, limit in single:
-            cell = row[i]
-            item[field] = (cell[:limit] if limit else cell) if cell else None
-        for field, idx, limit in multi:
-            value = next((row[i] for i in idx if row[i]), None)
-            item[field] = value[:limit] if value is not None and limit else value
         out.append(item)
     return out
+
+
+def _cells_of(indexes: list[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A function returning the cells at some positions of a row as a tuple (fast, for cache keys)."""
+    if not indexes:
+        return lambda _row: ()
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    getter = operator.itemgetter(*indexes)
+    return lambda row: getter(row)
+
+
+def _attributes(names: list[str], cells: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """The attribute cells as a dict, and the typed columns they feed (first non-empty cell wins)."""
+    attrs = {k: v for k, v in zip(names, cells, strict=True) if v}
+    typed: dict[str, str | None] = dict.fromkeys(_FIELDS)
+    for name, value in attrs.items():
+        field = TYPED_ATTRIBUTES.get(name)
+        if field is not None and typed[field] is None:
+            limit = _LIMITS.get(field)
+            typed[field] = value[:limit] if limit else value
+    return attrs, typed
 
 
 def rebuild_rows(
