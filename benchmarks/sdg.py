@@ -216,6 +216,8 @@ def main() -> int:
                 "python": platform.python_version(),
                 "platform": platform.platform(),
                 "cpus": os.cpu_count(),
+                # Other work on the same machine slows wall times; the CPU figures are this process only.
+                "load_average_at_start": round(os.getloadavg()[0], 2),
             },
             "uk_ons_import": bench_uk(engine),
             "los_angeles_export": bench_la_export(engine),
@@ -228,6 +230,7 @@ def main() -> int:
             },
         }
         engine.dispose()
+    out["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     json.dump(out, sys.stdout, indent=2)
     sys.stdout.write("\n")
     ok = all(out[k]["within_target"] for k in ("uk_ons_import", "los_angeles_export", "indicator_page_20k"))
