@@ -68,38 +68,87 @@ def build(factory: Any, scale: float) -> dict[str, Any]:
         for i in range(n_partners):
             gid, name, cc = cities[i % len(cities)]
             kind = "city" if i % 4 else rng.choice(["consulate", "company", "university", "civil_society"])
-            partners.append({"workspace_id": wid, "id": new_id(), "kind": kind, "name": f"{name} {i}",
-                             "name_key": f"{name.lower()} {i}", "country_code": cc,
-                             "city_id": gid if kind == "city" else None, "external_id": f"P{i}",
-                             "visibility": "private", "head_of_post": "", "address": "", "national_day": "",
-                             "website": "", "email": "", "phone": "", "notes": ""})
+            partners.append(
+                {
+                    "workspace_id": wid,
+                    "id": new_id(),
+                    "kind": kind,
+                    "name": f"{name} {i}",
+                    "name_key": f"{name.lower()} {i}",
+                    "country_code": cc,
+                    "city_id": gid if kind == "city" else None,
+                    "external_id": f"P{i}",
+                    "visibility": "private",
+                    "head_of_post": "",
+                    "address": "",
+                    "national_day": "",
+                    "website": "",
+                    "email": "",
+                    "phone": "",
+                    "notes": "",
+                }
+            )
         insert_chunks(s, Partner, partners)
         agreements, parties, asdgs = [], [], []
         for i in range(n_agreements):
             p = partners[rng.randrange(n_partners)]
             aid = new_id()
-            agreements.append({"workspace_id": wid, "id": aid, "kind": rng.choice(["sister_city", "mou", "cooperation"]),
-                               "title": f"Agreement {i} with {p['name']}", "status": rng.choice(["active", "dormant", "proposed"]),
-                               "signed_on": today - timedelta(days=rng.randrange(20_000)), "fields": [], "signatories": [],
-                               "description": "", "notes": "", "parties_label": p["name"], "country_code": p["country_code"],
-                               "external_id": f"A{i}", "visibility": "private",
-                               "renews_on": today + timedelta(days=rng.randrange(-200, 2000))})
+            agreements.append(
+                {
+                    "workspace_id": wid,
+                    "id": aid,
+                    "kind": rng.choice(["sister_city", "mou", "cooperation"]),
+                    "title": f"Agreement {i} with {p['name']}",
+                    "status": rng.choice(["active", "dormant", "proposed"]),
+                    "signed_on": today - timedelta(days=rng.randrange(20_000)),
+                    "fields": [],
+                    "signatories": [],
+                    "description": "",
+                    "notes": "",
+                    "parties_label": p["name"],
+                    "country_code": p["country_code"],
+                    "external_id": f"A{i}",
+                    "visibility": "private",
+                    "renews_on": today + timedelta(days=rng.randrange(-200, 2000)),
+                }
+            )
             parties.append({"workspace_id": wid, "agreement_id": aid, "partner_id": p["id"], "position": 0})
             asdgs.append({"workspace_id": wid, "agreement_id": aid, "goal": rng.randint(1, 17)})
         insert_chunks(s, Agreement, agreements)
         insert_chunks(s, AgreementParty, parties)
         insert_chunks(s, AgreementSdg, asdgs)
         engagements, links, esdgs = [], [], []
-        kinds = ["incoming_delegation", "outgoing_mission", "meeting", "courtesy_call", "summit", "virtual_meeting"]
+        kinds = [
+            "incoming_delegation",
+            "outgoing_mission",
+            "meeting",
+            "courtesy_call",
+            "summit",
+            "virtual_meeting",
+        ]
         for i in range(n_engagements):
             p = partners[rng.randrange(n_partners)]
             eid = new_id()
-            engagements.append({"workspace_id": wid, "id": eid, "kind": rng.choice(kinds), "title": f"Engagement {i}",
-                                "title_key": f"engagement {i}", "status": "held",
-                                "starts_on": today + timedelta(days=rng.randrange(-3000, 400)), "place": "",
-                                "country_code": p["country_code"], "purpose": "", "notes": "", "protocol": {},
-                                "outcome_text": "", "investment_currency": "", "partners_label": p["name"],
-                                "visibility": "private"})
+            engagements.append(
+                {
+                    "workspace_id": wid,
+                    "id": eid,
+                    "kind": rng.choice(kinds),
+                    "title": f"Engagement {i}",
+                    "title_key": f"engagement {i}",
+                    "status": "held",
+                    "starts_on": today + timedelta(days=rng.randrange(-3000, 400)),
+                    "place": "",
+                    "country_code": p["country_code"],
+                    "purpose": "",
+                    "notes": "",
+                    "protocol": {},
+                    "outcome_text": "",
+                    "investment_currency": "",
+                    "partners_label": p["name"],
+                    "visibility": "private",
+                }
+            )
             links.append({"workspace_id": wid, "engagement_id": eid, "partner_id": p["id"], "position": 0})
             esdgs.append({"workspace_id": wid, "engagement_id": eid, "goal": rng.randint(1, 17)})
         insert_chunks(s, Engagement, engagements)
@@ -108,16 +157,34 @@ def build(factory: Any, scale: float) -> dict[str, Any]:
         followups = []
         for i in range(n_followups):
             e = engagements[i % n_engagements]
-            followups.append({"workspace_id": wid, "id": new_id(), "task": f"Follow-up {i}", "owner_id": uid,
-                              "due_on": e["starts_on"] + timedelta(days=14),
-                              "status": rng.choice(["open", "done", "done", "in_progress"]), "notes": "",
-                              "engagement_id": e["id"], "partner_id": links[i % n_engagements]["partner_id"]})
+            followups.append(
+                {
+                    "workspace_id": wid,
+                    "id": new_id(),
+                    "task": f"Follow-up {i}",
+                    "owner_id": uid,
+                    "due_on": e["starts_on"] + timedelta(days=14),
+                    "status": rng.choice(["open", "done", "done", "in_progress"]),
+                    "notes": "",
+                    "engagement_id": e["id"],
+                    "partner_id": links[i % n_engagements]["partner_id"],
+                }
+            )
         insert_chunks(s, FollowUp, followups)
     s_build = time.perf_counter() - started
     busiest = max(range(0, n_partners, max(1, n_partners // 200)), key=lambda i: i)  # any partner
-    return {"workspace_id": wid, "partners": [p["id"] for p in partners], "build_seconds": round(s_build, 1),
-            "counts": {"partners": n_partners, "agreements": n_agreements, "engagements": n_engagements,
-                       "followups": n_followups}, "sample_partner": partners[busiest]["id"]}
+    return {
+        "workspace_id": wid,
+        "partners": [p["id"] for p in partners],
+        "build_seconds": round(s_build, 1),
+        "counts": {
+            "partners": n_partners,
+            "agreements": n_agreements,
+            "engagements": n_engagements,
+            "followups": n_followups,
+        },
+        "sample_partner": partners[busiest]["id"],
+    }
 
 
 def p95(samples: list[float]) -> float:
@@ -140,14 +207,39 @@ def measure(client: TestClient, path: str, runs: int) -> dict[str, float]:
 def engagement_csv(partner_refs: list[str], rows: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["external_id", "kind", "title", "status", "starts_on", "ends_on", "place", "partners", "sdgs",
-                     "purpose", "jobs"])
+    writer.writerow(
+        [
+            "external_id",
+            "kind",
+            "title",
+            "status",
+            "starts_on",
+            "ends_on",
+            "place",
+            "partners",
+            "sdgs",
+            "purpose",
+            "jobs",
+        ]
+    )
     start = date(2027, 1, 1)
     for i in range(rows):
         day = start + timedelta(days=i % 700)
-        writer.writerow([f"IMP-{i}", "meeting", f"Imported meeting {i}", "planned", day.isoformat(),
-                         (day + timedelta(days=1)).isoformat(), "City Hall", rng.choice(partner_refs),
-                         f"{rng.randint(1, 17)}; 17", "Imported for the benchmark", i % 50])
+        writer.writerow(
+            [
+                f"IMP-{i}",
+                "meeting",
+                f"Imported meeting {i}",
+                "planned",
+                day.isoformat(),
+                (day + timedelta(days=1)).isoformat(),
+                "City Hall",
+                rng.choice(partner_refs),
+                f"{rng.randint(1, 17)}; 17",
+                "Imported for the benchmark",
+                i % 50,
+            ]
+        )
     return out.getvalue().encode()
 
 
@@ -169,7 +261,9 @@ def main() -> int:
         results: dict[str, Any] = {}
         with TestClient(app) as client:
             token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
-            client.post("/login", data={"email": "bench@example.org", "password": PASSWORD, "csrf_token": token})
+            client.post(
+                "/login", data={"email": "bench@example.org", "password": PASSWORD, "csrf_token": token}
+            )
             year_ago = (date.today() - timedelta(days=365)).isoformat()
             cases = {
                 "engagements_page_first": "/w/la/engagements",
@@ -205,8 +299,10 @@ def main() -> int:
                 r = client.get(f"/w/la/partners/{pid}")
                 times.append((time.perf_counter() - started) * 1000)
                 assert r.status_code == 200
-            results["partner_timeline_page"] = {"p95_ms": round(p95(times), 1),
-                                                "median_ms": round(statistics.median(times), 1)}
+            results["partner_timeline_page"] = {
+                "p95_ms": round(p95(times), 1),
+                "median_ms": round(statistics.median(times), 1),
+            }
         content = engagement_csv([f"P{i}" for i in range(0, len(data["partners"]), 7)], args.import_rows)
         with transaction(factory) as s:
             set_scope(s, Scope.system_scope("bench"))
@@ -229,8 +325,13 @@ def main() -> int:
         "latency": timed,
         "p95_target_ms": 100,
         "over_target": slow,
-        "import_engagements_csv": {"rows": args.import_rows, "bytes": len(content), "seconds": round(import_s, 2),
-                                   "created": report.created, "target_seconds": 30},
+        "import_engagements_csv": {
+            "rows": args.import_rows,
+            "bytes": len(content),
+            "seconds": round(import_s, 2),
+            "created": report.created,
+            "target_seconds": 30,
+        },
         "tie_file_imports": "measured by benchmarks/ties.py (Wikidata and Wikipedia sister-city files)",
     }
     json.dump(out, sys.stdout, indent=2)

@@ -49,7 +49,9 @@ def test_register_done_when(live_server, page, sys_session, tmp_path):
     page.get_by_label("First day").fill("2027-03-10")
     page.get_by_label("Last day").fill("2027-03-12")
     page.get_by_label("Place").fill("City Hall")
-    page.get_by_label("Partners", exact=True).select_option(label=["Guangzhou (CN)", "Consulate General of China in Los Angeles (US)"])
+    page.get_by_label("Partners", exact=True).select_option(
+        label=["Guangzhou (CN)", "Consulate General of China in Los Angeles (US)"]
+    )
     page.get_by_role("button", name="Save engagement").click()
     assert page.get_by_role("heading", name="Guangzhou trade delegation").is_visible()
 
@@ -65,7 +67,10 @@ def test_register_done_when(live_server, page, sys_session, tmp_path):
     page.get_by_label("Currency").fill("USD")
     page.get_by_role("button", name="Record gift").click()
     participants = page.locator("#participants")
-    assert participants.get_by_text("Wen Li").is_visible() and participants.get_by_text("Karen Bass").is_visible()
+    assert (
+        participants.get_by_text("Wen Li").is_visible()
+        and participants.get_by_text("Karen Bass").is_visible()
+    )
     assert page.locator("#gifts").get_by_text("Cantonese porcelain vase").is_visible()
     assert page.locator("#gifts").get_by_text("180.00 USD").is_visible()
 

@@ -22,15 +22,19 @@ def ctx_for(s, slug: str = "la"):
 
 def upload(browser, path: str, name: str, content: bytes, **params: Any):
     """POST a file to an API path with the browser's session and CSRF token."""
-    return browser.client.post(path, params=params, files={"file": (name, content)},
-                               headers={"X-CSRF-Token": browser.csrf})
+    return browser.client.post(
+        path, params=params, files={"file": (name, content)}, headers={"X-CSRF-Token": browser.csrf}
+    )
 
 
 def row_counts(sys_session) -> dict[str, int]:
     """Rows per table (to prove a failed import changed nothing)."""
     with sys_session() as s:
-        return {t.name: s.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables
-                if t.name != "audit_entries"}
+        return {
+            t.name: s.scalar(select(func.count()).select_from(t))
+            for t in Base.metadata.sorted_tables
+            if t.name != "audit_entries"
+        }
 
 
 def uid(text: str) -> uuid.UUID:

@@ -26,26 +26,77 @@ API = "/api/v1/workspaces/la"
 
 @pytest.fixture
 def visit(ana, office):
-    gz = ana.api("POST", f"{API}/partners", json={"kind": "city", "name": "Guangzhou", "city": "Guangzhou, CN"}).json()
-    mx = ana.api("POST", f"{API}/partners", json={"kind": "city", "name": "Mexico City", "city": "Mexico City, MX"}).json()
-    agreement = ana.api("POST", f"{API}/agreements", json={
-        "kind": "sister_city", "title": "LA – Guangzhou", "status": "active", "party_ids": [gz["id"]],
-        "renews_on": soon(20)}).json()
-    ana.api("POST", f"{API}/agreements", json={"kind": "friendship_city", "title": "LA – Mexico City",
-                                               "status": "active", "party_ids": [mx["id"]]})
+    gz = ana.api(
+        "POST", f"{API}/partners", json={"kind": "city", "name": "Guangzhou", "city": "Guangzhou, CN"}
+    ).json()
+    mx = ana.api(
+        "POST", f"{API}/partners", json={"kind": "city", "name": "Mexico City", "city": "Mexico City, MX"}
+    ).json()
+    agreement = ana.api(
+        "POST",
+        f"{API}/agreements",
+        json={
+            "kind": "sister_city",
+            "title": "LA – Guangzhou",
+            "status": "active",
+            "party_ids": [gz["id"]],
+            "renews_on": soon(20),
+        },
+    ).json()
+    ana.api(
+        "POST",
+        f"{API}/agreements",
+        json={
+            "kind": "friendship_city",
+            "title": "LA – Mexico City",
+            "status": "active",
+            "party_ids": [mx["id"]],
+        },
+    )
     start = dt.date.today().replace(day=1) + dt.timedelta(days=40)
-    engagement = ana.api("POST", f"{API}/engagements", json={
-        "kind": "incoming_delegation", "title": "Guangzhou delegation; port, trade", "starts_on": start.isoformat(),
-        "ends_on": (start + dt.timedelta(days=2)).isoformat(), "place": "City Hall, Room 1",
-        "partner_ids": [gz["id"]], "purpose": "Line one\nLine two"}).json()
-    timed = ana.api("POST", f"{API}/engagements", json={
-        "kind": "meeting", "title": "Consul breakfast", "starts_on": start.isoformat(), "start_time": "08:30",
-        "end_time": "09:15", "status": "confirmed"}).json()
-    followup = ana.api("POST", f"{API}/followups", json={
-        "task": "Send the port study", "owner_id": office.owner_id, "due_on": (start + dt.timedelta(days=5)).isoformat(),
-        "engagement_id": engagement["id"]}).json()
-    return {"gz": gz, "agreement": agreement, "engagement": engagement, "timed": timed, "followup": followup,
-            "start": start}
+    engagement = ana.api(
+        "POST",
+        f"{API}/engagements",
+        json={
+            "kind": "incoming_delegation",
+            "title": "Guangzhou delegation; port, trade",
+            "starts_on": start.isoformat(),
+            "ends_on": (start + dt.timedelta(days=2)).isoformat(),
+            "place": "City Hall, Room 1",
+            "partner_ids": [gz["id"]],
+            "purpose": "Line one\nLine two",
+        },
+    ).json()
+    timed = ana.api(
+        "POST",
+        f"{API}/engagements",
+        json={
+            "kind": "meeting",
+            "title": "Consul breakfast",
+            "starts_on": start.isoformat(),
+            "start_time": "08:30",
+            "end_time": "09:15",
+            "status": "confirmed",
+        },
+    ).json()
+    followup = ana.api(
+        "POST",
+        f"{API}/followups",
+        json={
+            "task": "Send the port study",
+            "owner_id": office.owner_id,
+            "due_on": (start + dt.timedelta(days=5)).isoformat(),
+            "engagement_id": engagement["id"],
+        },
+    ).json()
+    return {
+        "gz": gz,
+        "agreement": agreement,
+        "engagement": engagement,
+        "timed": timed,
+        "followup": followup,
+        "start": start,
+    }
 
 
 def test_ics_text_rules():
@@ -73,8 +124,9 @@ def test_ics_download_parses_back(ana, visit):
     breakfast = events["Consul breakfast"]
     start = breakfast["DTSTART"].dt
     assert start.tzinfo is not None and start.utcoffset() == dt.timedelta(0)
-    los_angeles = dt.datetime.combine(visit["start"], dt.time(8, 30), tzinfo=__import__("zoneinfo").ZoneInfo(
-        "America/Los_Angeles"))
+    los_angeles = dt.datetime.combine(
+        visit["start"], dt.time(8, 30), tzinfo=__import__("zoneinfo").ZoneInfo("America/Los_Angeles")
+    )
     assert start == los_angeles
     assert breakfast["DTEND"].dt - start == dt.timedelta(minutes=45)
     assert str(breakfast["STATUS"]) == "CONFIRMED"
@@ -85,8 +137,11 @@ def test_secret_feed_is_revocable_and_shows_only_its_workspace(ana, visit, make_
         other = make_user(s, "hou@example.org")
         make_workspace(s, "houston", owner=other)
     houston = make_client().login("hou@example.org", PASSWORD)
-    houston.api("POST", "/api/v1/workspaces/houston/engagements",
-                json={"kind": "meeting", "title": "Houston secret", "starts_on": soon(3)})
+    houston.api(
+        "POST",
+        "/api/v1/workspaces/houston/engagements",
+        json={"kind": "meeting", "title": "Houston secret", "starts_on": soon(3)},
+    )
     r = ana.post("/w/la/calendar/feeds", {"label": "Protocol team"})
     url = re.search(r"http://testserver(/ical/cdcal_[\w-]+\.ics)", r.text).group(1)
     anonymous = make_client()
@@ -124,8 +179,11 @@ def test_partner_timeline_agreement_renewal_and_dashboard(ana, visit):
 
 
 def test_overdue_follow_ups_reach_the_dashboard(ana, office):
-    ana.api("POST", f"{API}/followups", json={"task": "Late letter", "owner_id": office.editor_id,
-                                              "due_on": soon(-2)})
+    ana.api(
+        "POST",
+        f"{API}/followups",
+        json={"task": "Late letter", "owner_id": office.editor_id, "due_on": soon(-2)},
+    )
     dashboard = ana.get("/w/la/").text
     overdue = dashboard.split("Overdue follow-ups")[1]
     assert "Late letter" in overdue and "Ben Okafor" in overdue
@@ -136,7 +194,7 @@ def test_overdue_follow_ups_reach_the_dashboard(ana, office):
 
 def test_map_page_draws_points_lines_and_a_table(ana, visit):
     page = ana.get("/w/la/map").text
-    assert page.count('<circle') == 3  # two partner cities and the home city
+    assert page.count("<circle") == 3  # two partner cities and the home city
     assert page.count('data-kind="sister_city"') == 1 and page.count('data-kind="friendship_city"') == 1
     assert "<td>Guangzhou</td>" in page and "<td>Mexico City</td>" in page
     assert "nan" not in page.lower().replace("nanjing", "")
@@ -145,7 +203,10 @@ def test_map_page_draws_points_lines_and_a_table(ana, visit):
 
 
 def test_topojson_and_projection():
-    topo = {"transform": {"scale": [1, 1], "translate": [0, 0]}, "arcs": [[[0, 0], [2, 0], [0, 2]], [[2, 2], [-2, 0]]]}
+    topo = {
+        "transform": {"scale": [1, 1], "translate": [0, 0]},
+        "arcs": [[[0, 0], [2, 0], [0, 2]], [[2, 2], [-2, 0]]],
+    }
     arcs = decode_topology(topo)
     assert arcs == [[(0, 0), (2, 0), (2, 2)], [(2, 2), (0, 2)]]
     assert ring(arcs, [0, 1]) == [(0, 0), (2, 0), (2, 2), (0, 2)]
@@ -157,6 +218,10 @@ def test_topojson_and_projection():
     countries = polygons(world_atlas(), "countries")
     assert len(countries) == 177 and any(p.get("name") == "Fiji" for p, _ in countries)
     pieces = great_circle((-118.24, 34.05), (113.25, 23.12))  # Los Angeles to Guangzhou crosses the Pacific
-    assert len(pieces) == 2 and pieces[0][0] == pytest.approx((-118.24, 34.05)) and pieces[-1][-1][0] == pytest.approx(113.25)
+    assert (
+        len(pieces) == 2
+        and pieces[0][0] == pytest.approx((-118.24, 34.05))
+        and pieces[-1][-1][0] == pytest.approx(113.25)
+    )
     svg = render([], [], None, "Empty & <safe>")
     assert "Empty &amp; &lt;safe&gt;" in svg and "NaN" not in svg

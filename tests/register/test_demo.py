@@ -9,13 +9,23 @@ def test_demo_seed_fills_the_register(cli, make_client):
     code, out = cli("demo")
     assert code == 0, out
     demo = make_client().login(DEMO_EMAIL, DEMO_PASSWORD)
-    partners = demo.api("GET", "/api/v1/workspaces/los-angeles/partners?kind=city&per_page=50").json()["items"]
+    partners = demo.api("GET", "/api/v1/workspaces/los-angeles/partners?kind=city&per_page=50").json()[
+        "items"
+    ]
     names = {p["name"] for p in partners}
     assert {"Guangzhou", "Mexico City", "Vancouver", "Nagoya"} <= names
     assert all(p["city_id"] and "Sample data" in p["notes"] for p in partners)
-    for path in ("/w/los-angeles/", "/w/los-angeles/map", "/w/los-angeles/calendar", "/w/los-angeles/partners",
-                 "/w/los-angeles/agreements", "/w/los-angeles/engagements", "/w/los-angeles/followups",
-                 "/w/houston/map", "/public/los-angeles/"):
+    for path in (
+        "/w/los-angeles/",
+        "/w/los-angeles/map",
+        "/w/los-angeles/calendar",
+        "/w/los-angeles/partners",
+        "/w/los-angeles/agreements",
+        "/w/los-angeles/engagements",
+        "/w/los-angeles/followups",
+        "/w/houston/map",
+        "/public/los-angeles/",
+    ):
         r = demo.get(path)
         assert r.status_code == 200, path
     assert "Los Angeles – Guangzhou sister cities" in demo.get("/public/los-angeles/").text

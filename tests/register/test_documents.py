@@ -39,9 +39,17 @@ def agreement(ana) -> str:
     ("name", "content", "ctype"),
     [
         ("mou.pdf", PDF, "application/pdf"),
-        ("mou.docx", ooxml("word"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "mou.docx",
+            ooxml("word"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         ("budget.xlsx", ooxml("xl"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("notes.odt", odf("application/vnd.oasis.opendocument.text"), "application/vnd.oasis.opendocument.text"),
+        (
+            "notes.odt",
+            odf("application/vnd.oasis.opendocument.text"),
+            "application/vnd.oasis.opendocument.text",
+        ),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "application/msword"),
     ],
 )
@@ -52,7 +60,10 @@ def test_accepted_documents_are_always_served_as_downloads(ana, agreement, setti
     assert doc["content_type"] == ctype and doc["size"] == len(content)
     stored = list((settings.data_dir / "documents").rglob("*"))
     assert any(p.is_file() and p.read_bytes() == content for p in stored)
-    for url in (f"{API}/{agreement}/documents/{doc['id']}", f"/w/la/agreements/{agreement}/documents/{doc['id']}"):
+    for url in (
+        f"{API}/{agreement}/documents/{doc['id']}",
+        f"/w/la/agreements/{agreement}/documents/{doc['id']}",
+    ):
         got = ana.get(url)
         assert got.status_code == 200 and got.content == content
         assert got.headers["content-disposition"].startswith("attachment;")
@@ -79,7 +90,8 @@ def test_refused_documents_name_the_reason(ana, agreement, settings, name, conte
     detail = r.json()["error"]["details"][0]
     assert detail["field"] == "file" and reason in detail["message"]
     assert not (settings.data_dir / "documents").exists() or not any(
-        p.is_file() for p in (settings.data_dir / "documents").rglob("*"))
+        p.is_file() for p in (settings.data_dir / "documents").rglob("*")
+    )
 
 
 def test_over_twenty_megabytes_is_refused(ana, agreement):
@@ -90,8 +102,12 @@ def test_over_twenty_megabytes_is_refused(ana, agreement):
 
 
 def test_page_upload_and_delete(ana, agreement, settings):
-    r = ana.client.post(f"/w/la/agreements/{agreement}/documents", data={"csrf_token": ana.csrf},
-                        files={"file": ("../../etc/passwd.pdf", PDF)}, follow_redirects=False)
+    r = ana.client.post(
+        f"/w/la/agreements/{agreement}/documents",
+        data={"csrf_token": ana.csrf},
+        files={"file": ("../../etc/passwd.pdf", PDF)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and "attached" in r.headers["location"]
     doc = ana.api("GET", f"{API}/{agreement}").json()["documents"][0]
     assert doc["filename"] == "passwd.pdf"  # no path parts survive
@@ -100,6 +116,10 @@ def test_page_upload_and_delete(ana, agreement, settings):
     r = ana.post(f"/w/la/agreements/{agreement}/documents/{doc['id']}/delete")
     assert r.status_code == 303
     assert not any(p.is_file() for p in (settings.data_dir / "documents").rglob("*"))
-    r = ana.client.post(f"/w/la/agreements/{agreement}/documents", data={"csrf_token": ana.csrf},
-                        files={"file": ("x.pdf", b"GIF89a")}, follow_redirects=False)
+    r = ana.client.post(
+        f"/w/la/agreements/{agreement}/documents",
+        data={"csrf_token": ana.csrf},
+        files={"file": ("x.pdf", b"GIF89a")},
+        follow_redirects=False,
+    )
     assert "Not%20attached" in r.headers["location"]

@@ -41,12 +41,18 @@ def test_clean_set_imports_and_links_everything(ana):
     assert consulate["represented_country"] == "CN" and consulate["national_day"] == "10-01"
     agreements = ana.api("GET", "/api/v1/workspaces/la/agreements?sdg=17").json()["items"]
     assert [a["title"] for a in agreements] == ["Los Angeles – Guangzhou"]
-    assert agreements[0]["signatories"][0] == {"name": "Tom Bradley", "title": "Mayor", "on_behalf_of": "Los Angeles"}
+    assert agreements[0]["signatories"][0] == {
+        "name": "Tom Bradley",
+        "title": "Mayor",
+        "on_behalf_of": "Los Angeles",
+    }
     engagement = ana.api("GET", "/api/v1/workspaces/la/engagements?q=trade").json()["items"][0]
     assert engagement["partners"].startswith("Guangzhou (CN); Consulate General")
     assert engagement["investment_amount"] == 5_000_000 and engagement["jobs"] == 40
     call = ana.api("GET", "/api/v1/workspaces/la/engagements?kind=courtesy_call").json()["items"][0]
-    assert call["start_time"] == "10:00:00" and call["country_code"] == "MX"  # a consulate stands for the country it represents
+    assert (
+        call["start_time"] == "10:00:00" and call["country_code"] == "MX"
+    )  # a consulate stands for the country it represents
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -94,9 +100,17 @@ def test_export_uses_the_list_filters(ana):
 
 
 def test_export_neutralises_formula_like_text(ana):
-    r = ana.api("POST", "/api/v1/workspaces/la/partners", json={
-        "kind": "company", "name": "=HYPERLINK(\"http://evil.example\")", "notes": "+1 555 0100",
-        "phone": "-12", "email": "@handle"})
+    r = ana.api(
+        "POST",
+        "/api/v1/workspaces/la/partners",
+        json={
+            "kind": "company",
+            "name": '=HYPERLINK("http://evil.example")',
+            "notes": "+1 555 0100",
+            "phone": "-12",
+            "email": "@handle",
+        },
+    )
     assert r.status_code == 201
     text = ana.get("/w/la/register/export/partners?format=csv").content.decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text)))
@@ -114,7 +128,9 @@ def test_export_neutralises_formula_like_text(ana):
 
 def test_templates_download_in_both_formats(ana):
     r = ana.get("/w/la/register/templates/engagements?format=csv")
-    assert r.content.decode("utf-8-sig").splitlines()[0].startswith("id,external_id,kind,title,status,starts_on")
+    assert (
+        r.content.decode("utf-8-sig").splitlines()[0].startswith("id,external_id,kind,title,status,starts_on")
+    )
     book = load_workbook(io.BytesIO(ana.get("/w/la/register/templates/engagements?format=xlsx").content))
     assert book.sheetnames == ["engagements", "help"]
     help_rows = list(book["help"].iter_rows(values_only=True))
@@ -192,8 +208,10 @@ def test_a_failed_commit_leaves_the_database_exactly_as_it_was(ana, sys_session)
     load_clean_set(ana)
     before = row_counts(sys_session)
     snapshot = ana.get("/w/la/register/export/engagements?format=csv").content
-    good_then_bad = (b"external_id,kind,title,starts_on\nE-1,meeting,Renamed,2026-12-03\n"
-                     b"E-9,meeting,New one,2026-12-09\nE-10,meeting,Broken,2026-02-30\n")
+    good_then_bad = (
+        b"external_id,kind,title,starts_on\nE-1,meeting,Renamed,2026-12-03\n"
+        b"E-9,meeting,New one,2026-12-09\nE-10,meeting,Broken,2026-02-30\n"
+    )
     r = do_import(ana, "engagements", "mixed.csv", good_then_bad)
     assert r.status_code == 422
     assert [(d["row"], d["field"]) for d in r.json()["error"]["details"]] == [(4, "starts_on")]
@@ -204,18 +222,29 @@ def test_a_failed_commit_leaves_the_database_exactly_as_it_was(ana, sys_session)
 def test_unknown_references_and_ambiguous_names(ana):
     load_clean_set(ana)
     r = do_import(ana, "people", "p.csv", b"partner,name\nNowhere City Hall,Someone\n", dry_run=True)
-    assert problems(r) == [(2, "partner", "no partner 'Nowhere City Hall' (import partners first, or use their external_id)")]
-    ana.api("POST", "/api/v1/workspaces/la/partners", json={"kind": "university", "name": "Guangzhou", "country": "CN"})
+    assert problems(r) == [
+        (2, "partner", "no partner 'Nowhere City Hall' (import partners first, or use their external_id)")
+    ]
+    ana.api(
+        "POST",
+        "/api/v1/workspaces/la/partners",
+        json={"kind": "university", "name": "Guangzhou", "country": "CN"},
+    )
     r = do_import(ana, "people", "p.csv", b"partner,name\nGuangzhou,Someone\n", dry_run=True)
     assert "several partners" in problems(r)[0][2]
-    r = do_import(ana, "people", "p.csv", b"id,partner,name\n01a00000-0000-7000-8000-000000000000,GZ,X\n", dry_run=True)
+    r = do_import(
+        ana, "people", "p.csv", b"id,partner,name\n01a00000-0000-7000-8000-000000000000,GZ,X\n", dry_run=True
+    )
     assert problems(r)[0][1] == "id"
 
 
 def test_import_page_dry_run_then_commit(ana):
     path = DATA / "partners.csv"
-    r = ana.client.post("/w/la/register/import", data={"csrf_token": ana.csrf, "kind": "partners", "action": "check"},
-                        files={"file": (path.name, path.read_bytes())})
+    r = ana.client.post(
+        "/w/la/register/import",
+        data={"csrf_token": ana.csrf, "kind": "partners", "action": "check"},
+        files={"file": (path.name, path.read_bytes())},
+    )
     assert r.status_code == 200 and "Import these 5 rows" in r.text
     token = r.text.split('name="upload" value="')[1].split('"')[0]
     assert ana.api("GET", "/api/v1/workspaces/la/partners").json()["total"] == 0
@@ -223,27 +252,55 @@ def test_import_page_dry_run_then_commit(ana):
     assert r.status_code == 303 and "5%20created" in r.headers["location"]
     assert ana.api("GET", "/api/v1/workspaces/la/partners").json()["total"] == 5
     bad = (DATA / "engagements_bad.csv").read_bytes()
-    r = ana.client.post("/w/la/register/import", data={"csrf_token": ana.csrf, "kind": "engagements", "action": "check"},
-                        files={"file": ("engagements_bad.csv", bad)})
+    r = ana.client.post(
+        "/w/la/register/import",
+        data={"csrf_token": ana.csrf, "kind": "engagements", "action": "check"},
+        files={"file": ("engagements_bad.csv", bad)},
+    )
     assert r.status_code == 200 and "nothing was imported" in r.text and "not a date" in r.text
 
 
 def test_cli_import_export_template(cli, office, tmp_path, sys_session):
-    code, out = cli("register", "import", str(DATA / "partners.csv"), "--workspace", "la", "--kind", "partners",
-                    "--dry-run")
+    code, out = cli(
+        "register",
+        "import",
+        str(DATA / "partners.csv"),
+        "--workspace",
+        "la",
+        "--kind",
+        "partners",
+        "--dry-run",
+    )
     assert code == 0 and "dry run" in out and "5 new" in out
     assert row_counts(sys_session)["partners"] == 0
-    code, out = cli("register", "import", str(DATA / "partners.csv"), "--workspace", "la", "--kind", "partners")
+    code, out = cli(
+        "register", "import", str(DATA / "partners.csv"), "--workspace", "la", "--kind", "partners"
+    )
     assert code == 0 and "Imported" in out
-    code, out = cli("register", "import", str(DATA / "partners_cp1252.csv"), "--workspace", "la", "--kind",
-                    "partners")
+    code, out = cli(
+        "register", "import", str(DATA / "partners_cp1252.csv"), "--workspace", "la", "--kind", "partners"
+    )
     assert code == 1 and "not UTF-8" in out and "Traceback" not in out
     target = tmp_path / "p.xlsx"
-    code, out = cli("register", "export", "--workspace", "la", "--kind", "partners", "--format", "xlsx",
-                    "--filter", "kind=consulate", "-o", str(target))
+    code, out = cli(
+        "register",
+        "export",
+        "--workspace",
+        "la",
+        "--kind",
+        "partners",
+        "--format",
+        "xlsx",
+        "--filter",
+        "kind=consulate",
+        "-o",
+        str(target),
+    )
     assert code == 0 and target.exists()
     assert len(list(load_workbook(target).active.iter_rows())) == 3
     code, out = cli("register", "export", "--workspace", "la", "--kind", "partners", "--filter", "country=MX")
     assert code == 0 and "Consulado" not in out and "Mexico City" in out
     code, out = cli("register", "template", "--kind", "people", "-o", str(tmp_path / "people.csv"))
-    assert code == 0 and (tmp_path / "people.csv").read_text("utf-8-sig").startswith("id,external_id,partner,name")
+    assert code == 0 and (tmp_path / "people.csv").read_text("utf-8-sig").startswith(
+        "id,external_id,partner,name"
+    )

@@ -22,8 +22,9 @@ def _partner(s: Session, w: World) -> str:
     from citydip.register.partners.schemas import PartnerIn
     from citydip.register.partners.service import create_partner
 
-    p = create_partner(s, _ctx(s, w), PartnerIn(kind="city", name=f"{MARKER} Guangzhou", city="Guangzhou, CN",
-                                                notes=MARKER))
+    p = create_partner(
+        s, _ctx(s, w), PartnerIn(kind="city", name=f"{MARKER} Guangzhou", city="Guangzhou, CN", notes=MARKER)
+    )
     return str(p.id)
 
 
@@ -33,7 +34,9 @@ def _person(s: Session, w: World) -> str:
     from citydip.register.partners.schemas import PersonIn
     from citydip.register.partners.service import create_person
 
-    p = create_person(s, _ctx(s, w), PersonIn(partner_id=uuid.UUID(w.values["partner_id"]), name=f"{MARKER} Wen"))
+    p = create_person(
+        s, _ctx(s, w), PersonIn(partner_id=uuid.UUID(w.values["partner_id"]), name=f"{MARKER} Wen")
+    )
     return str(p.id)
 
 
@@ -43,8 +46,13 @@ def _agreement(s: Session, w: World) -> str:
     from citydip.register.agreements.schemas import AgreementIn
     from citydip.register.agreements.service import create_agreement
 
-    a = create_agreement(s, _ctx(s, w), AgreementIn(kind="sister_city", title=f"{MARKER} sister cities",
-                                                     party_ids=[uuid.UUID(w.values["partner_id"])]))
+    a = create_agreement(
+        s,
+        _ctx(s, w),
+        AgreementIn(
+            kind="sister_city", title=f"{MARKER} sister cities", party_ids=[uuid.UUID(w.values["partner_id"])]
+        ),
+    )
     return str(a.id)
 
 
@@ -55,9 +63,16 @@ def _document(s: Session, w: World) -> str:
 
     # The file itself lives in the app's data directory, which makers do not know; the route answers 410 to
     # the owner for a missing file and 404 to everyone else, which is what the walk checks.
-    doc = AgreementDocument(workspace_id=_ctx(s, w).id, agreement_id=uuid.UUID(w.values["agreement_id"]),
-                            filename=f"{MARKER}.pdf", content_type="application/pdf", size=10, sha256="0" * 64,
-                            storage_key=uuid.uuid4().hex, uploaded_by=MARKER)
+    doc = AgreementDocument(
+        workspace_id=_ctx(s, w).id,
+        agreement_id=uuid.UUID(w.values["agreement_id"]),
+        filename=f"{MARKER}.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        storage_key=uuid.uuid4().hex,
+        uploaded_by=MARKER,
+    )
     s.add(doc)
     s.flush()
     return str(doc.id)
@@ -69,11 +84,19 @@ def _engagement(s: Session, w: World) -> str:
     from citydip.register.engagements.schemas import EngagementIn, GiftIn, ParticipantIn
     from citydip.register.engagements.service import create_engagement
 
-    e = create_engagement(s, _ctx(s, w), EngagementIn(
-        kind="incoming_delegation", title=f"{MARKER} delegation", starts_on=dt.date.today(),
-        partner_ids=[uuid.UUID(w.values["partner_id"])], purpose=MARKER,
-        participants=[ParticipantIn(side="theirs", name=f"{MARKER} guest")],
-        gifts=[GiftIn(direction="received", description=f"{MARKER} vase", estimated_value=10)]))
+    e = create_engagement(
+        s,
+        _ctx(s, w),
+        EngagementIn(
+            kind="incoming_delegation",
+            title=f"{MARKER} delegation",
+            starts_on=dt.date.today(),
+            partner_ids=[uuid.UUID(w.values["partner_id"])],
+            purpose=MARKER,
+            participants=[ParticipantIn(side="theirs", name=f"{MARKER} guest")],
+            gifts=[GiftIn(direction="received", description=f"{MARKER} vase", estimated_value=10)],
+        ),
+    )
     return str(e.id)
 
 
@@ -101,9 +124,16 @@ def _followup(s: Session, w: World) -> str:
     from citydip.register.followups.schemas import FollowUpIn
     from citydip.register.followups.service import create_followup
 
-    f = create_followup(s, _ctx(s, w), FollowUpIn(task=f"{MARKER} thank-you letter", owner_id=w.alpha_owner_id,
-                                                   due_on=dt.date.today(),
-                                                   engagement_id=uuid.UUID(w.values["engagement_id"])))
+    f = create_followup(
+        s,
+        _ctx(s, w),
+        FollowUpIn(
+            task=f"{MARKER} thank-you letter",
+            owner_id=w.alpha_owner_id,
+            due_on=dt.date.today(),
+            engagement_id=uuid.UUID(w.values["engagement_id"]),
+        ),
+    )
     return str(f.id)
 
 
