@@ -101,6 +101,11 @@ def _indicator_page(
     result = service.evaluate(indicator, meta, rows, include_unconfigured=True)
     option_rows, too_deep = forms.rows_from_config(result.config if result and configured else None)
     option_rows = option_rows + [forms.OptionRow() for _ in range(2)]
+    columns: dict[str, dict[str, None]] = {}
+    for row in rows:
+        for key, value in row.items():
+            if key not in ("Year", "Value") and value not in (None, ""):
+                columns.setdefault(str(key), {}).setdefault(str(value), None)
     context = {
         "indicator": indicator,
         "result": result,
@@ -116,6 +121,7 @@ def _indicator_page(
         "colours": BADGE_COLOURS,
         "base": f"/w/{ctx.slug}/progress",
         "has_data": bool(rows) and not indicator.placeholder,
+        "columns": {k: list(v)[:40] for k, v in sorted(columns.items())},
         **extra,
     }
     return render(request, "sdgprogress/indicator.html", context, status_code=status)
