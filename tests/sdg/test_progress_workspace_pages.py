@@ -143,3 +143,34 @@ def test_public_summary_shows_only_public_indicators(site, make_client, sys_sess
     assert "/w/pc/progress" not in page.text  # no staff links on the public page
     front = anon.get("/public/pc/")
     assert "Progress towards 2030 targets" in front.text and "Moderate progress: 1" in front.text
+
+
+def test_badge_helpers_for_the_sdg_pages(site, factory, sys_session):
+    """What the SDG goal and indicator pages call: staff see every badge, anonymous visitors public ones."""
+    from citydip.core.templating import environment
+    from citydip.core.tenancy import Scope, set_scope
+    from citydip.sdgprogress.badges import badges_for, goal_summary
+    from citydip.workspaces.repository import workspace_by_slug
+
+    _publish(sys_session, ["4-1-1"])
+    with sys_session() as s:
+        ws = workspace_by_slug(s, "pc")
+        staff = badges_for(s, ws.id, ["4-1-1", "4-2-1", "15-1-1"])
+        summary = goal_summary(s, ws.id, 4)
+    assert {code: b.status for code, b in staff.items()} == {
+        "4-1-1": "substantial_progress",
+        "4-2-1": "moderate_progress",
+    }
+    assert [(status, n) for status, _label, n, _colour in summary.counts] == [
+        ("substantial_progress", 1),
+        ("moderate_progress", 1),
+    ]
+    with factory() as anon_session:
+        set_scope(anon_session, Scope.anonymous())
+        public = badges_for(anon_session, ws.id)
+    assert set(public) == {"4-1-1"}
+    macro = environment().from_string(
+        '{% from "sdgprogress/_badge.html" import progress_badge %}{{ progress_badge(b) }}{{ progress_badge(none) }}'
+    )
+    html = macro.render(b=public["4-1-1"])
+    assert "Substantial progress" in html and "#c7e9c0" in html and html.count("<span") == 1
