@@ -120,6 +120,26 @@ def test_csv_download(client: Any, sample: Any) -> None:
     assert rows == list(csv.reader(io.StringIO((CITY / "data" / "indicator_1-2-1.csv").read_text())))
 
 
+def test_missing_value_words_are_never_stored(client: Any, sys_session: SysSession, tmp_path: Path) -> None:
+    """A Value of NaN or NA is refused at import (with the fix), so no page or CSV can show it."""
+    repo = tmp_path / "city"
+    import shutil
+
+    shutil.copytree(CITY, repo)
+    data = repo / "data" / "indicator_city-1.csv"
+    data.write_text(data.read_text(encoding="utf-8") + "2022,,NaN\n2023,,NA\n", encoding="utf-8")
+    with sys_session() as s:
+        ws = make_workspace(s, "nan-city")
+    with sys_session() as s:
+        report = do_import(s, ws, repo, visibility=Visibility.public)
+    assert [o.code for o in report.rejected] == ["city-1"]
+    reasons = [p.reason for p in report.rejected[0].errors]
+    assert any("is a word for 'no data'" in r and "Leave the cell empty" in r for r in reasons)
+    assert client.get("/public/nan-city/sdg/indicators/city-1").status_code == 404
+    for path in ("/", "/indicators/1-2-1", "/indicators/1-2-1/data.csv", "/reporting"):
+        _no_nan(client.get("/public/nan-city/sdg" + path).text)
+
+
 def test_anonymous_sees_only_public_indicators(client: Any, sample: Any, make_client: Any) -> None:
     assert client.get("/public/sample/sdg/indicators/11-6-1").status_code == 404
     assert client.get("/public/sample/sdg/indicators/11-6-1/data.csv").status_code == 404

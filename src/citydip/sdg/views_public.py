@@ -23,6 +23,7 @@ from citydip.sdg import export_service
 from citydip.sdg import repository as repo
 from citydip.sdg.i18n import STATUS_LABELS, Gettext, gettext_for, goal_title
 from citydip.sdg.models import REPORTING_STATUSES, CityIndicator
+from citydip.sdg.opensdg.values import PANDAS_NA_TOKENS
 from citydip.sdg.pages import Texts, build_chart, languages_of, metadata_tabs, schema_labels
 from citydip.workspaces.models import Workspace
 
@@ -198,7 +199,8 @@ def indicator_csv(request: Request, db: Db, workspace: PublicWorkspace, indicato
     writer = csv.writer(buf, lineterminator="\n")
     if table is not None:
         writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        # Words for "no value" (NA, NaN, n/a ...) are written as empty cells, as Open SDG publishes them.
+        writer.writerows([*row[:-1], "" if row[-1] in PANDAS_NA_TOKENS else row[-1]] for row in table.rows)
     else:
         writer.writerow(["Year", "Value"])
     filename = f"indicator_{ind.code}.csv"
