@@ -129,15 +129,15 @@ def test_missing_value_words_are_never_stored(client: Any, sys_session: SysSessi
     data = repo / "data" / "indicator_city-1.csv"
     data.write_text(data.read_text(encoding="utf-8") + "2022,,NaN\n2023,,NA\n", encoding="utf-8")
     with sys_session() as s:
-        ws = make_workspace(s, "nan-city")
+        ws = make_workspace(s, "missing-city")
     with sys_session() as s:
         report = do_import(s, ws, repo, visibility=Visibility.public)
     assert [o.code for o in report.rejected] == ["city-1"]
     reasons = [p.reason for p in report.rejected[0].errors]
     assert any("is a word for 'no data'" in r and "Leave the cell empty" in r for r in reasons)
-    assert client.get("/public/nan-city/sdg/indicators/city-1").status_code == 404
+    assert client.get("/public/missing-city/sdg/indicators/city-1").status_code == 404
     for path in ("/", "/indicators/1-2-1", "/indicators/1-2-1/data.csv", "/reporting"):
-        _no_nan(client.get("/public/nan-city/sdg" + path).text)
+        _no_nan(client.get("/public/missing-city/sdg" + path).text)
 
 
 def test_anonymous_sees_only_public_indicators(client: Any, sample: Any, make_client: Any) -> None:
