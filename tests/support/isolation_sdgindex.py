@@ -10,7 +10,7 @@ VALUES = f"city,indicator,value\n{MARKER} City,poverty,10\nOther City,poverty,30
 SPEC = "indicator,goal,direction,best,worst,green,red\npoverty,1,lower,0,40,5,20\n"
 
 
-def _inputs() -> object:
+def _inputs():  # -> citydip.sdgindex.service.IndexInputs (imported lazily like every maker)
     from citydip.sdgindex.io import CsvText
     from citydip.sdgindex.service import IndexInputs
 
@@ -24,7 +24,7 @@ def _index_run(s: Session, w: World) -> str:
 
     ws = workspace_by_slug(s, w.alpha_slug)
     assert ws is not None
-    result, cities, indicators = compute(_inputs(), IndexOptions())  # type: ignore[arg-type]
+    result, cities, indicators = compute(_inputs(), IndexOptions())
     run = IndexRun(
         workspace_id=ws.id,
         title=f"{MARKER} index",
@@ -46,7 +46,7 @@ def _network_run(s: Session, w: World) -> str:
 
     net = network_by_slug(s, w.values["network"])
     assert net is not None
-    result, cities, indicators = compute(_inputs(), IndexOptions())  # type: ignore[arg-type]
+    result, cities, indicators = compute(_inputs(), IndexOptions())
     run = NetworkIndexRun(
         network_id=net.id,
         title=f"{MARKER} network index",
