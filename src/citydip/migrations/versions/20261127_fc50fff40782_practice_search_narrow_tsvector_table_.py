@@ -24,11 +24,17 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("CREATE TABLE IF NOT EXISTS practice_search_terms (id BIGINT PRIMARY KEY, tsv TSVECTOR NOT NULL)")
+    op.execute(
+        "CREATE TABLE IF NOT EXISTS practice_search_terms (id BIGINT PRIMARY KEY, tsv TSVECTOR NOT NULL)"
+    )
     op.execute("ALTER TABLE practice_search_terms ALTER COLUMN tsv SET STORAGE MAIN")
-    op.execute("INSERT INTO practice_search_terms (id, tsv) SELECT id, tsv FROM practice_search_docs "
-               "ON CONFLICT (id) DO NOTHING")
-    op.execute("CREATE INDEX IF NOT EXISTS practice_search_terms_tsv ON practice_search_terms USING gin (tsv)")
+    op.execute(
+        "INSERT INTO practice_search_terms (id, tsv) SELECT id, tsv FROM practice_search_docs "
+        "ON CONFLICT (id) DO NOTHING"
+    )
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS practice_search_terms_tsv ON practice_search_terms USING gin (tsv)"
+    )
     op.execute("DROP INDEX IF EXISTS practice_search_docs_tsv")
     op.execute("ALTER TABLE practice_search_docs DROP COLUMN IF EXISTS tsv")
 
