@@ -174,3 +174,17 @@ def test_badge_helpers_for_the_sdg_pages(site, factory, sys_session):
     )
     html = macro.render(b=public["4-1-1"])
     assert "Substantial progress" in html and "#c7e9c0" in html and html.count("<span") == 1
+
+
+def test_public_goal_and_indicator_pages_show_progress_badges(cli, sys_session, client):
+    with sys_session() as s:
+        make_workspace(s, "pub", owner=make_user(s, "pub@example.org"))
+    code, output = cli("sdg", "import-opensdg", str(REPO), "--workspace", "pub", "--visibility", "public")
+    assert code == 0, output
+    goal = client.get("/public/pub/sdg/goals/1")
+    assert goal.status_code == 200
+    assert 'class="progress-badge moderate_progress"' in goal.text  # 1-2-1: the first worked example
+    assert "Moderate progress: 1" in goal.text
+    page = client.get("/public/pub/sdg/indicators/1-2-1")
+    assert page.status_code == 200 and "Moderate progress" in page.text
+    assert not NAN_RE.search(goal.text + page.text)

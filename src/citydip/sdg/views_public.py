@@ -25,6 +25,7 @@ from citydip.sdg.i18n import STATUS_LABELS, Gettext, gettext_for, goal_title
 from citydip.sdg.models import REPORTING_STATUSES, CityIndicator
 from citydip.sdg.opensdg.values import PANDAS_NA_TOKENS
 from citydip.sdg.pages import Texts, build_chart, languages_of, metadata_tabs, schema_labels
+from citydip.sdgprogress.badges import badges_for, summarise
 from citydip.workspaces.models import Workspace
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
@@ -125,6 +126,7 @@ def goal_page(request: Request, db: Db, workspace: PublicWorkspace, goal_number:
             {"ind": ind, "name": site.texts.indicator_name(ind, _meta(site, ind))}
         )
     grouped = [(code, targets.get(code), items) for code, items in groups.items()]
+    badges = badges_for(db, workspace.id, [i.code for i in indicators])
     return render(
         request,
         "sdg/public_goal.html",
@@ -132,6 +134,8 @@ def goal_page(request: Request, db: Db, workspace: PublicWorkspace, goal_number:
             goal=goal,
             title=goal_title(goal.number, site.language, goal.short_label),
             groups=grouped,
+            badges=badges,
+            progress=summarise(goal_number, badges),
         ),
     )
 
@@ -184,6 +188,7 @@ def indicator_page(request: Request, db: Db, workspace: PublicWorkspace, indicat
             local_target=local_text,
             preview=ind.visibility != "public",
             sort_links=sort_links,
+            badge=badges_for(db, workspace.id, [ind.code]).get(ind.code),
         ),
     )
 
