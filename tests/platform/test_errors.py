@@ -104,3 +104,43 @@ def test_openapi_describes_the_api(client):
     assert "/api/v1/workspaces/{ws}/audit" in spec["paths"]
     params = {p["name"] for p in spec["paths"]["/api/v1/workspaces/{ws}/audit"]["get"]["parameters"]}
     assert {"page", "per_page", "sort", "q", "from", "to", "action"} <= params
+
+
+def test_capped_counts_and_cheap_search(sys_session, factory):
+    """core.listing: a count that stops early still pages on; free text matches case-insensitively."""
+    from citydip.audit.models import AuditEntry
+    from citydip.audit.repository import AUDIT_LIST, entries_of_workspace
+    from citydip.core.listing import paginate
+
+    with sys_session() as s:
+        owner = make_user(s, "owner@example.org")
+        ws = make_workspace(s, "alpha", owner=owner)
+        for n in range(7):
+            make_user(s, f"Member{n}@Example.org")
+        ws_id = ws.id
+    with sys_session() as s:
+        for n in range(7):
+            s.add(
+                AuditEntry(
+                    workspace_id=ws_id,
+                    actor="t",
+                    action="update",
+                    entity="x",
+                    entity_id=str(n),
+                    summary=f"Renewal MEMO {n}",
+                )
+            )
+    with sys_session() as s:
+        params = AUDIT_LIST.parse({"per_page": "3", "q": "renewal memo"})
+        page = paginate(s, entries_of_workspace(ws_id), AUDIT_LIST, params, count_cap=5)
+        assert page.capped and page.total == 5 and page.has_next and len(page.items) == 3
+        exact = paginate(s, entries_of_workspace(ws_id), AUDIT_LIST, params)
+        assert not exact.capped and exact.total == 7
+        last = paginate(
+            s,
+            entries_of_workspace(ws_id),
+            AUDIT_LIST,
+            AUDIT_LIST.parse({"per_page": "3", "page": "3", "q": "MEMO"}),
+            count_cap=5,
+        )
+        assert last.items and len(last.items) == 1 and not last.has_next

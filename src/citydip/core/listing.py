@@ -13,11 +13,13 @@ import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from fastapi import Query, Request
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, Select, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import InternalTraversal, replacement_traverse
 
 from citydip.core.errors import FieldProblem, ValidationFailed
 
@@ -105,6 +107,7 @@ class Page(Generic[T]):
     page: int
     per_page: int
     params: ListParams | None = None
+    capped: bool = False  # the count stopped early: ``total`` is a lower bound
 
     @property
     def pages(self) -> int:
@@ -112,6 +115,8 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
+        if self.capped:
+            return len(self.items) == self.per_page
         return self.page < self.pages
 
     @property
@@ -188,8 +193,12 @@ class ListSpec:
             return default
         return value
 
-    def apply(self, stmt: Select[Any], params: ListParams) -> Select[Any]:
-        """Add the filters, free-text search and ordering to a statement."""
+    def apply(self, stmt: Select[Any], params: ListParams, dialect: str = "") -> Select[Any]:
+        """Add the filters, free-text search and ordering to a statement.
+
+        Free text is ``LIKE`` on SQLite (already case-insensitive for ASCII; ``lower()`` on every row cost three
+        times as much over 200,000 rows), ``ILIKE`` on PostgreSQL, ``lower() LIKE`` elsewhere.
+        """
         for name, value in params.filters.items():
             flt = self.filter(name)
             if flt is None:
@@ -207,10 +216,7 @@ class ListSpec:
             elif flt.op == "contains":
                 stmt = stmt.where(func.lower(flt.column).contains(str(value).lower(), autoescape=True))
         if params.q and self.search_columns:
-            needle = params.q.lower()
-            stmt = stmt.where(
-                or_(*(func.lower(c).contains(needle, autoescape=True) for c in self.search_columns))
-            )
+            stmt = stmt.where(search_clause(self.search_columns, params.q, dialect))
         return stmt.order_by(*self.order_by(params.sort))
 
     def order_by(self, sort: str) -> list[Any]:
@@ -274,11 +280,72 @@ class ListSpec:
         return parse_params
 
 
-def paginate(session: Session, stmt: Select[Any], spec: ListSpec, params: ListParams) -> Page[Any]:
-    """Run a filtered, sorted page query and its count."""
-    stmt = spec.apply(stmt, params)
-    total = int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+def search_clause(columns: Sequence[Any], text: str, dialect: str = "") -> ColumnElement[bool]:
+    """Any of ``columns`` contains ``text`` (case-insensitive), written the cheap way for each database."""
+    if dialect in ("sqlite", "postgresql"):
+        needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if dialect == "postgresql":
+            return or_(*(c.ilike(needle, escape="\\") for c in columns))
+        return or_(*(c.like(needle, escape="\\") for c in columns))
+    return or_(*(func.lower(c).contains(text.lower(), autoescape=True) for c in columns))
+
+
+class Unselective(ColumnElement[bool]):
+    """A condition most rows pass (e.g. "has this SDG"); SQLite is told so, other databases see it unchanged.
+
+    Without the hint SQLite walks the small list of matching ids and sorts them, reading every row; told that
+    the condition keeps most rows, it walks the sort index and stops after one page. Counts drop the hint.
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, condition: ColumnElement[bool]) -> None:
+        self.condition = condition
+
+
+@compiles(Unselective)
+def _compile_default(element: Unselective, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.condition, **kw))
+
+
+@compiles(Unselective, "sqlite")
+def _compile_sqlite(element: Unselective, compiler: Any, **kw: Any) -> str:
+    return f"likelihood({compiler.process(element.condition, **kw)}, 0.9)"
+
+
+def _without_hint(element: Any, **_kw: Any) -> Any:
+    return element.condition if isinstance(element, Unselective) else None
+
+
+def paginate(
+    session: Session,
+    stmt: Select[Any],
+    spec: ListSpec,
+    params: ListParams,
+    *,
+    count_cap: int | None = None,
+    bind: Mapping[str, Any] | None = None,
+) -> Page[Any]:
+    """Run a filtered, sorted page query and its count.
+
+    ``count_cap`` stops the count after that many rows (``count(*)`` over hundreds of thousands of rows can
+    cost more than the page itself); the page then says "more than N" and still offers "next" while pages are
+    full. ``bind`` supplies values for named bind parameters the list's filters use.
+    """
+    stmt = spec.apply(stmt, params, session.get_bind().dialect.name)
+    if bind:
+        stmt = stmt.params(dict(bind))
+    plain = cast(Select[Any], replacement_traverse(cast(Any, stmt), {}, _without_hint)).order_by(None)
+    if count_cap is not None:
+        plain = plain.with_only_columns(*plain.selected_columns[:1]).limit(count_cap + 1)
+    total = int(session.scalar(select(func.count()).select_from(plain.subquery())) or 0)
     offset = (params.page - 1) * params.per_page
     rows = session.execute(stmt.limit(params.per_page).offset(offset)).unique()
     items = list(rows.scalars().all()) if len(stmt.column_descriptions) == 1 else list(rows.all())
-    return Page(items, total, params.page, params.per_page, params)
+    page: Page[Any] = Page(items, total, params.page, params.per_page, params)
+    if count_cap is not None and total > count_cap:
+        page.capped = True
+        page.total = max(count_cap, offset + len(items))
+    return page
