@@ -55,3 +55,15 @@ def test_ticks_cover_the_range():
     ticks = nice_ticks(3.2, 97.1)
     assert ticks[0] <= 3.2 and ticks[-1] >= 97.1
     assert nice_ticks(5.0, 5.0) and nice_ticks(float("nan"), 1.0) == [0.0, 1.0]
+
+
+def test_ink_for_goal_colours_meets_contrast():
+    from citydip.core.templating import _luminance, ink_for
+    from citydip.reference.loaders import sdg_rows
+
+    for goal in sdg_rows()[0]:
+        bg = goal["colour"]
+        ink = ink_for(bg)
+        a, b = sorted([_luminance(bg), _luminance(ink)], reverse=True)
+        assert (a + 0.05) / (b + 0.05) >= 3.0, (goal["number"], bg, ink)  # WCAG AA for large, bold text
+    assert ink_for("#FCC30B") == "#1b1f24" and ink_for("#19486A") == "#ffffff"

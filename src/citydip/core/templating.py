@@ -56,6 +56,23 @@ def fmt_date(value: Any, style: str = "medium") -> str:
     return str(value)
 
 
+def _luminance(hex_colour: str) -> float:
+    value = hex_colour.lstrip("#")
+    if len(value) != 6:
+        return 0.0
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def ink_for(background: str) -> str:
+    """Black or white text, whichever has the higher WCAG contrast ratio on ``background``."""
+    lum = _luminance(background)
+    on_white = 1.05 / (lum + 0.05)
+    on_black = (lum + 0.05) / 0.05
+    return "#ffffff" if on_white >= on_black else "#1b1f24"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The shared Jinja environment."""
@@ -67,7 +84,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(_=_, ngettext=ngettext, nav_items=nav_items, get_locale=get_locale)
-    env.filters.update(number=fmt_number, date=fmt_date)
+    env.filters.update(number=fmt_number, date=fmt_date, ink=ink_for)
     return env
 
 
