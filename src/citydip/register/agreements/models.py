@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from citydip.core.database import Base, utcnow
+from citydip.core.files import StoredFileColumns
 from citydip.core.tenancy import Shareable, TenantRecord, TenantScoped, tenant_fk
 
 
@@ -96,7 +97,7 @@ class AgreementChallenge(TenantScoped, Base):
     challenge: Mapped[str] = mapped_column(ForeignKey("challenges.code"), primary_key=True)
 
 
-class AgreementDocument(TenantRecord, Base):
+class AgreementDocument(TenantRecord, StoredFileColumns, Base):
     """A file attached to an agreement (PDF or office document), stored under the data directory."""
 
     __tablename__ = "agreement_documents"
@@ -106,10 +107,3 @@ class AgreementDocument(TenantRecord, Base):
     )
 
     agreement_id: Mapped[uuid.UUID] = mapped_column()
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
-    uploaded_by: Mapped[str] = mapped_column(String(200), default="")
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from citydip.core import files
 from citydip.core.errors import AppError, FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import ListParams
@@ -229,7 +230,7 @@ def upload_page(db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID
     try:
         if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise ValidationFailed("Choose a file.", [FieldProblem("file", "choose a file to attach")])
-        content = upload.file.read(docs.MAX_BYTES + 1)
+        content = files.read_upload(upload.file)
         docs.add_document(db, ctx, agreement, upload.filename, content, settings.data_dir)
     except AppError as exc:
         return redirect(
@@ -248,23 +249,7 @@ def _document(db: Db, ctx: Ctx, agreement_id: uuid.UUID, document_id: uuid.UUID)
 
 def download(doc: AgreementDocument, data_dir: Path) -> Response:
     """Always a download: attachment, nosniff, and a sandbox in case a browser renders it anyway."""
-    path = docs.storage_path(data_dir, doc)
-    if not path.is_file():
-        # The record exists (the caller may see it) but its bytes are gone, e.g. after restoring only the
-        # database: 410 says so without pretending the document never existed.
-        raise AppError(
-            "The document's file is missing from the data directory.", status_code=410, code="gone"
-        )
-    return FileResponse(
-        path,
-        media_type=doc.content_type,
-        headers={
-            "Content-Disposition": docs.content_disposition(doc.filename),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox; default-src 'none'",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return files.download_response(doc, data_dir)
 
 
 @router.get("/w/{ws}/agreements/{agreement_id}/documents/{document_id}", include_in_schema=False)
@@ -346,7 +331,7 @@ def api_upload(
 ) -> DocumentOut:
     ctx.require_edit()
     agreement = _get(db, ctx, agreement_id)
-    content = file.file.read(docs.MAX_BYTES + 1)
+    content = files.read_upload(file.file)
     doc = docs.add_document(db, ctx, agreement, file.filename or "document", content, settings.data_dir)
     return DocumentOut.model_validate(doc)
 
