@@ -2,17 +2,21 @@
 
 The platform test covers every route once all domains have declared their path parameters; this one proves the
 practice routes on their own (another city's user and an anonymous visitor get 404, see no private marker and
-change nothing; the owner gets a real answer), using the maker in tests/support/isolation_practices.py.
+change nothing; the owner gets a real answer), using the makers in tests/support/isolation_practices.py (the
+attachment's file is written to the app's data directory here, so the owner's download is a real 200).
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
+from citydip.core import files
 from citydip.core.database import Base
+from citydip.practices.models import PracticeAttachment
 from citydip.web.routes import flat_routes
 from support.factories import PASSWORD, make_user, make_workspace
 from support.isolation import MARKER, PARAMS, World
@@ -37,7 +41,7 @@ def _row_counts(sys_session) -> dict[str, int]:
 
 
 @pytest.fixture
-def world(sys_session) -> World:
+def world(sys_session, settings) -> World:
     with sys_session() as s:
         owner = make_user(s, "alpha.owner@example.org")
         alpha = make_workspace(s, "alpha", owner=owner, name=f"Alpha {MARKER}")
@@ -46,13 +50,19 @@ def world(sys_session) -> World:
         w = World("alpha", "beta", owner.id)
     with sys_session() as s:
         w.values["practice_id"] = PARAMS["practice_id"].make(s, w)
+        w.values["attachment_id"] = PARAMS["attachment_id"].make(s, w)
         w.values["ws"] = "alpha"
+        attachment = s.scalars(select(PracticeAttachment).where(
+            PracticeAttachment.id == uuid.UUID(w.values["attachment_id"]))).one()
+        path = files.storage_path(settings.data_dir, attachment)
+        path.parent.mkdir(parents=True)
+        path.write_bytes(f"%PDF-1.4 {MARKER}".encode())
     return w
 
 
 def test_practice_routes_have_known_parameters(app):
     names = {n for _p, _m, ns in _practice_routes(app) for n in ns}
-    assert names == {"ws", "practice_id"}
+    assert names == {"ws", "practice_id", "attachment_id"}
 
 
 def test_practice_routes_are_404_for_other_cities_and_anonymous(app, world, make_client, sys_session):
@@ -79,7 +89,7 @@ def test_practice_routes_are_404_for_other_cities_and_anonymous(app, world, make
             own = alpha.get(url, follow_redirects=False)
             assert own.status_code == 200, f"owner GET {url} -> {own.status_code}"
         checked += 1
-    assert checked >= 14
+    assert checked >= 20
     # beta searching its own workspace never finds alpha's private practice
     found = beta.get("/w/beta/practices/search", params={"q": f"{MARKER} cycle lanes"})
     assert found.status_code == 200 and "No practice matches" in found.text

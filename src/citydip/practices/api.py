@@ -1,22 +1,25 @@
-"""Practice API under /api/v1: list, read, create, update, delete, search, more like this, SDG suggestions."""
+"""Practice API under /api/v1: list, read, create, update, delete, search, more like this, SDG suggestions,
+attachments."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from citydip.core import files
 from citydip.core.errors import ValidationFailed
 from citydip.core.listing import ListParams, paginate
-from citydip.core.web import Ctx, Db, DbRoute
+from citydip.core.web import AppSettings, Ctx, Db, DbRoute, WorkspaceContext
 from citydip.practices import repository as repo
 from citydip.practices import searching, service
-from citydip.practices.models import Practice
+from citydip.practices.models import Practice, PracticeAttachment
 from citydip.practices.schemas import (
+    AttachmentOut,
     PracticeHitOut,
     PracticeIn,
     PracticeOut,
@@ -147,7 +150,59 @@ def api_update(db: Db, ctx: Ctx, practice_id: uuid.UUID, body: PracticeIn) -> Pr
 
 
 @api.delete("/workspaces/{ws}/practices/{practice_id}", status_code=204, summary="Delete a practice")
-def api_delete(db: Db, ctx: Ctx, practice_id: uuid.UUID) -> Response:
+def api_delete(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID) -> Response:
     ctx.require_edit()
-    service.delete_practice(db, ctx, service.get_own(db, ctx, practice_id))
+    service.delete_practice(db, ctx, service.get_own(db, ctx, practice_id), settings.data_dir)
+    return Response(status_code=204)
+
+
+def uploader(ctx: WorkspaceContext) -> str:
+    """Who uploads a file: the user's email, or the principal's label for a token."""
+    user = ctx.principal.user
+    return user.email if user else ctx.principal.label
+
+
+def attachment_out(ctx: WorkspaceContext, attachment: PracticeAttachment) -> AttachmentOut:
+    """The API view of an attachment, with the address that downloads it."""
+    out = AttachmentOut.model_validate(attachment)
+    out.download_url = (f"/api/v1/workspaces/{ctx.slug}/practices/{attachment.practice_id}"
+                        f"/attachments/{attachment.id}")
+    return out
+
+
+@api.get("/workspaces/{ws}/practices/{practice_id}/attachments", response_model=list[AttachmentOut],
+         summary="Files attached to a practice (own, or shared with this workspace)")
+def api_attachments(db: Db, ctx: Ctx, practice_id: uuid.UUID) -> list[AttachmentOut]:
+    practice = service.get_visible(db, ctx, practice_id)
+    return [attachment_out(ctx, a) for a in service.attachments_of(db, ctx, practice)]
+
+
+@api.post("/workspaces/{ws}/practices/{practice_id}/attachments", response_model=AttachmentOut, status_code=201,
+          summary="Attach a file to a practice (PDF or office document, at most 20 MB)")
+def api_attach(
+    db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
+    file: Annotated[UploadFile, File(description="The file; its type is checked from its content")],
+) -> AttachmentOut:
+    ctx.require_edit()
+    practice = service.get_own(db, ctx, practice_id)
+    attachment = service.add_attachment(db, ctx, practice, file.filename or "document",
+                                        files.read_upload(file.file), settings.data_dir, uploader(ctx))
+    return attachment_out(ctx, attachment)
+
+
+@api.get("/workspaces/{ws}/practices/{practice_id}/attachments/{attachment_id}", response_class=FileResponse,
+         summary="Download an attachment (always as a file, never shown as a page)")
+def api_download(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
+                 attachment_id: uuid.UUID) -> Response:
+    return files.download_response(service.get_visible_attachment(db, ctx, practice_id, attachment_id),
+                                   settings.data_dir)
+
+
+@api.delete("/workspaces/{ws}/practices/{practice_id}/attachments/{attachment_id}", status_code=204,
+            summary="Delete an attachment (its file is removed once the change is committed)")
+def api_delete_attachment(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
+                          attachment_id: uuid.UUID) -> Response:
+    ctx.require_edit()
+    service.delete_attachment(db, ctx, service.get_own_attachment(db, ctx, practice_id, attachment_id),
+                              settings.data_dir)
     return Response(status_code=204)

@@ -143,6 +143,10 @@ def _write(session: Session, ctx: WorkspaceRef, inserts: list[dict[str, Any]],
     if inserts:
         session.execute(insert(table), inserts)
     if updates:
+        # attachments are seen by whoever sees their practice: they follow a changed visibility
+        moved = [(p.id, str(v["visibility"])) for p, v in updates
+                 if "visibility" in v and str(p.visibility) != str(v["visibility"])]
+        repo.set_attachment_visibility(session, ctx.id, moved)
         columns = sorted(updates[0][1])
         stmt = (update(table)
                 .where(table.c.workspace_id == bindparam("b_workspace_id"), table.c.id == bindparam("b_id"))

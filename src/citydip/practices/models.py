@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from citydip.core.database import Base, utcnow
+from citydip.core.files import StoredFileColumns
 from citydip.core.tenancy import Shareable, TenantRecord, tenant_fk
 from citydip.workspaces.models import Workspace
 
@@ -105,6 +106,22 @@ class PracticePerson(TenantRecord, Base):
 
     practice_id: Mapped[uuid.UUID] = mapped_column()
     person_id: Mapped[uuid.UUID] = mapped_column()
+
+
+class PracticeAttachment(TenantRecord, Shareable, StoredFileColumns, Base):
+    """A file attached to a practice (PDF or office document), stored under the data directory.
+
+    ``visibility`` is always the practice's own (the services keep it in step), so the tenancy safety net lets
+    exactly those who may see the practice read its attachments.
+    """
+
+    __tablename__ = "practice_attachments"
+    __table_args__ = (
+        tenant_fk("practice_id", "practices"),
+        Index("ix_practice_attachments_ws_practice", "workspace_id", "practice_id"),
+    )
+
+    practice_id: Mapped[uuid.UUID] = mapped_column()
 
 
 @event.listens_for(Workspace, "after_delete")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
 from citydip.core.tenancy import Visibility
-from citydip.practices.models import Practice, PracticePerson
+from citydip.practices.models import Practice, PracticeAttachment, PracticePerson
 from citydip.practices.vocab import LANGUAGES
 from citydip.reference.models import City, Country
 from citydip.register.partners.models import Person
@@ -90,6 +90,63 @@ def recent_visible_in(
         .order_by(Practice.updated_at.desc())
         .limit(limit)
     ).all()
+
+
+def _attachments_of_visible(workspace_id: int, network_workspaces: Iterable[int],
+                            practice_id: uuid.UUID) -> Select[Any]:
+    return (
+        select(PracticeAttachment)
+        .join(Practice, (Practice.workspace_id == PracticeAttachment.workspace_id)
+              & (Practice.id == PracticeAttachment.practice_id))
+        .where(PracticeAttachment.practice_id == practice_id, visible_criteria(workspace_id, network_workspaces))
+    )
+
+
+def visible_attachments(session: Session, workspace_id: int, network_workspaces: Iterable[int],
+                        practice_id: uuid.UUID) -> Sequence[PracticeAttachment]:
+    """The attachments of a practice the workspace may read, oldest first."""
+    stmt = _attachments_of_visible(workspace_id, network_workspaces, practice_id)
+    return session.scalars(stmt.order_by(PracticeAttachment.uploaded_at, PracticeAttachment.id)).all()
+
+
+def visible_attachment(session: Session, workspace_id: int, network_workspaces: Iterable[int],
+                       practice_id: uuid.UUID, attachment_id: uuid.UUID) -> PracticeAttachment | None:
+    """One attachment of a practice the workspace may read."""
+    stmt = _attachments_of_visible(workspace_id, network_workspaces, practice_id)
+    found: PracticeAttachment | None = session.scalar(stmt.where(PracticeAttachment.id == attachment_id))
+    return found
+
+
+def own_attachments(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Sequence[PracticeAttachment]:
+    """The attachments of one of the workspace's own practices."""
+    return session.scalars(
+        select(PracticeAttachment).where(PracticeAttachment.workspace_id == workspace_id,
+                                         PracticeAttachment.practice_id == practice_id)
+    ).all()
+
+
+def own_attachment(session: Session, workspace_id: int, practice_id: uuid.UUID,
+                   attachment_id: uuid.UUID) -> PracticeAttachment | None:
+    """One attachment of one of the workspace's own practices."""
+    found: PracticeAttachment | None = session.scalar(
+        select(PracticeAttachment).where(PracticeAttachment.workspace_id == workspace_id,
+                                         PracticeAttachment.practice_id == practice_id,
+                                         PracticeAttachment.id == attachment_id)
+    )
+    return found
+
+
+def set_attachment_visibility(session: Session, workspace_id: int, changes: Sequence[tuple[uuid.UUID, str]]
+                              ) -> None:
+    """Give the attachments of some practices their practice's new visibility (bulk, for imports)."""
+    if not changes:
+        return
+    table = cast(Table, PracticeAttachment.__table__)
+    stmt = (update(table)
+            .where(table.c.workspace_id == bindparam("b_ws"), table.c.practice_id == bindparam("b_practice"))
+            .values(visibility=bindparam("b_visibility")))
+    session.execute(stmt, [{"b_ws": workspace_id, "b_practice": pid, "b_visibility": vis} for pid, vis in changes],
+                    execution_options={"synchronize_session": False})
 
 
 def people_choices(session: Session, workspace_id: int) -> list[tuple[str, str]]:

@@ -228,3 +228,19 @@ class SdgSuggestionOut(BaseModel):
     goal: int = Field(description="Goal number 1-17")
     label: str = Field(description="Short label of the goal")
     confidence: float = Field(description="Model probability, 0-1")
+
+
+class AttachmentOut(BaseModel):
+    """A file attached to a practice (download it from `download_url`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID = Field(description="Attachment id")
+    practice_id: uuid.UUID = Field(description="The practice it belongs to")
+    filename: str = Field(description="Original file name (without any path)")
+    content_type: str = Field(description="Type detected from the file's content")
+    size: int = Field(description="Bytes")
+    sha256: str = Field(description="SHA-256 of the content")
+    uploaded_by: str = Field(description="Who uploaded it")
+    uploaded_at: datetime = Field(description="When")
+    download_url: str = Field(default="", description="API address that downloads the file")

@@ -6,18 +6,21 @@ Every change also updates the search index in the same transaction (``indexing``
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from citydip.core import files
 from citydip.core.database import new_id
 from citydip.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from citydip.core.tenancy import Role, get_scope
 from citydip.practices import indexing
 from citydip.practices import repository as repo
-from citydip.practices.models import TEXT_FIELDS, Practice, PracticePerson
+from citydip.practices.models import TEXT_FIELDS, Practice, PracticeAttachment, PracticePerson
 from citydip.practices.schemas import PracticeIn
 from citydip.practices.search import detect_language
 from citydip.practices.search.sdg import suggest_sdgs
@@ -205,6 +208,8 @@ def update_practice(session: Session, ctx: WorkspaceRef, practice: Practice, dat
     values["source"] = values["source"] or practice.source
     for key, value in values.items():
         setattr(practice, key, value)
+    for attachment in repo.own_attachments(session, ctx.id, practice.id):
+        attachment.visibility = practice.visibility  # attachments are seen by whoever sees the practice
     session.flush()
     set_people(session, ctx, practice, data.person_ids)
     indexing.index_practices(session, [practice])
@@ -229,15 +234,71 @@ def set_people(session: Session, ctx: WorkspaceRef, practice: Practice, person_i
     session.flush()
 
 
-def delete_practice(session: Session, ctx: WorkspaceRef, practice: Practice) -> None:
-    """Delete a practice and its index entry."""
+def delete_practice(session: Session, ctx: WorkspaceRef, practice: Practice, data_dir: Path | None = None) -> None:
+    """Delete a practice, its attachments (their files once the transaction commits) and its index entry."""
     ctx.require_edit()
     if practice.workspace_id != ctx.id:
         raise NotFound()
+    for attachment in repo.own_attachments(session, ctx.id, practice.id):
+        delete_attachment(session, ctx, attachment, data_dir)
     key = practice.search_key
     session.delete(practice)
     session.flush()
     indexing.unindex(session, [key])
+
+
+def add_attachment(session: Session, ctx: WorkspaceRef, practice: Practice, filename: str, content: bytes,
+                   data_dir: Path, uploaded_by: str) -> PracticeAttachment:
+    """Check, store and record a file attached to one of the workspace's practices.
+
+    The file is typed by its content and at most 20 MB (``core.files``); it is removed again if the
+    transaction rolls back. The attachment takes the practice's visibility.
+    """
+    ctx.require_edit()
+    if practice.workspace_id != ctx.id:
+        raise NotFound()
+    values = files.store(session, data_dir, ctx.id, filename, content, uploaded_by)
+    attachment = PracticeAttachment(workspace_id=ctx.id, practice_id=practice.id,
+                                    visibility=practice.visibility, **values)
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def delete_attachment(session: Session, ctx: WorkspaceRef, attachment: PracticeAttachment,
+                      data_dir: Path | None = None) -> None:
+    """Delete an attachment; its file goes once the transaction commits (with ``data_dir`` known)."""
+    ctx.require_edit()
+    if attachment.workspace_id != ctx.id:
+        raise NotFound()
+    if data_dir is not None:
+        files.remove_after_commit(session, data_dir, attachment)
+    session.delete(attachment)
+    session.flush()
+
+
+def attachments_of(session: Session, ctx: WorkspaceRef, practice: Practice) -> Sequence[PracticeAttachment]:
+    """The attachments of a practice the workspace may read (own or shared with it)."""
+    return repo.visible_attachments(session, ctx.id, network_workspaces(session, ctx.id), practice.id)
+
+
+def get_visible_attachment(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID,
+                           attachment_id: uuid.UUID) -> PracticeAttachment:
+    """An attachment of a practice the workspace may read, or NotFound."""
+    found = repo.visible_attachment(session, ctx.id, network_workspaces(session, ctx.id), practice_id,
+                                    attachment_id)
+    if found is None:
+        raise NotFound("No such attachment, or its practice is not shared with this workspace.")
+    return found
+
+
+def get_own_attachment(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID,
+                       attachment_id: uuid.UUID) -> PracticeAttachment:
+    """An attachment of one of the workspace's own practices, or NotFound."""
+    found = repo.own_attachment(session, ctx.id, practice_id, attachment_id)
+    if found is None:
+        raise NotFound("No such attachment in this workspace.")
+    return found
 
 
 def network_workspaces(session: Session, workspace_id: int) -> frozenset[int]:

@@ -1,5 +1,5 @@
-"""Practice pages: the library, search with filters and snippets, a practice with "more like this", the form
-with SDG suggestions (htmx), edit and delete. The JSON API is in ``api.py``."""
+"""Practice pages: the library, search with filters and snippets, a practice with "more like this" and its
+attachments, the form with SDG suggestions (htmx), edit and delete. The JSON API is in ``api.py``."""
 
 from __future__ import annotations
 
@@ -13,15 +13,18 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
 
-from citydip.core.errors import AppError, FieldProblem
+from citydip.core import files
+from citydip.core.errors import AppError, FieldProblem, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import paginate
 from citydip.core.templating import render
 from citydip.core.tenancy import Visibility
-from citydip.core.web import Ctx, Db, DbRoute
+from citydip.core.web import AppSettings, Ctx, Db, DbRoute
 from citydip.practices import repository as repo
 from citydip.practices import searching, service
+from citydip.practices.api import uploader
 from citydip.practices.importers import parse_contacts
 from citydip.practices.models import TEXT_FIELDS, Practice
 from citydip.practices.vocab import CHALLENGES, SECTORS, city_size_choices, language_choices
@@ -42,8 +45,10 @@ Form = Annotated[FormData, Depends(_form)]
 
 
 def _redirect(path: str, flash: str = "") -> RedirectResponse:
+    path, hash_, fragment = path.partition("#")  # the flash goes into the query, before any fragment
     sep = "&" if "?" in path else "?"
-    return RedirectResponse(path + (f"{sep}flash={quote(flash)}" if flash else ""), status_code=303)
+    return RedirectResponse(path + (f"{sep}flash={quote(flash)}" if flash else "") + hash_ + fragment,
+                            status_code=303)
 
 
 def _errors(exc: AppError) -> dict[str, str]:
@@ -248,6 +253,7 @@ def practice_page(request: Request, db: Db, ctx: Ctx, practice_id: uuid.UUID) ->
     return render(request, "practices/detail.html", {
         "practice": practice, "similar": similar, "own": practice.workspace_id == ctx.id, "owner": owner,
         "people": repo.linked_people(db, ctx.id, practice.id) if practice.workspace_id == ctx.id else [],
+        "attachments": service.attachments_of(db, ctx, practice), "accept": files.ACCEPT,
         "city": city, "goals": goals, "sections": _sections(practice),
         "languages": dict(language_choices()), "sizes": dict(city_size_choices()),
     })
@@ -284,7 +290,41 @@ def update_practice_page(request: Request, db: Db, ctx: Ctx, practice_id: uuid.U
 
 
 @router.post("/w/{ws}/practices/{practice_id}/delete", include_in_schema=False)
-def delete_practice_page(request: Request, db: Db, ctx: Ctx, practice_id: uuid.UUID) -> Response:
+def delete_practice_page(request: Request, db: Db, ctx: Ctx, settings: AppSettings,
+                         practice_id: uuid.UUID) -> Response:
     ctx.require_edit()
-    service.delete_practice(db, ctx, service.get_own(db, ctx, practice_id))
+    service.delete_practice(db, ctx, service.get_own(db, ctx, practice_id), settings.data_dir)
     return _redirect(f"/w/{ctx.slug}/practices", _("Practice deleted."))
+
+
+@router.post("/w/{ws}/practices/{practice_id}/attachments", include_in_schema=False)
+def attach_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID, form: Form) -> Response:
+    ctx.require_edit()
+    practice = service.get_own(db, ctx, practice_id)
+    back = f"/w/{ctx.slug}/practices/{practice.id}#attachments"
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, StarletteUpload) or not upload.filename:
+            raise ValidationFailed(_("Choose a file."), [FieldProblem("file", _("choose a file to attach"))])
+        service.add_attachment(db, ctx, practice, upload.filename, files.read_upload(upload.file),
+                               settings.data_dir, uploader(ctx))
+    except AppError as exc:
+        db.rollback()
+        return _redirect(back, _("Not attached: {reason}", reason="; ".join(_errors(exc).values())))
+    return _redirect(back, _("File attached."))
+
+
+@router.get("/w/{ws}/practices/{practice_id}/attachments/{attachment_id}", include_in_schema=False)
+def download_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
+                  attachment_id: uuid.UUID) -> Response:
+    return files.download_response(service.get_visible_attachment(db, ctx, practice_id, attachment_id),
+                                   settings.data_dir)
+
+
+@router.post("/w/{ws}/practices/{practice_id}/attachments/{attachment_id}/delete", include_in_schema=False)
+def delete_attachment_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
+                           attachment_id: uuid.UUID) -> Response:
+    ctx.require_edit()
+    service.delete_attachment(db, ctx, service.get_own_attachment(db, ctx, practice_id, attachment_id),
+                              settings.data_dir)
+    return _redirect(f"/w/{ctx.slug}/practices/{practice_id}#attachments", _("Attachment deleted."))
