@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from citydip.core import textsearch
 from citydip.core.config import get_settings
 from citydip.core.database import Base, is_sqlite, make_engine
 from citydip.domains import load_models
@@ -12,13 +13,22 @@ from citydip.domains import load_models
 load_models()
 target_metadata = Base.metadata
 config = context.config
-# Tables written by something other than the ORM (the practice search index: FTS5 or tsvector tables created
-# by the practices migration); autogenerate must neither drop nor compare them.
-UNMANAGED_TABLE_PREFIXES = ("practice_search_",)
+# Tables and indexes written by something other than the ORM (the practice search index: FTS5 or tsvector
+# tables created by the practices migration; the lists' trigram search indexes of core.textsearch, FTS5 tables
+# with their shadow tables on SQLite and GIN indexes on PostgreSQL); autogenerate must neither drop nor compare
+# them.
+UNMANAGED_TABLE_PREFIXES = ("practice_search_", textsearch.FTS_PREFIX)
+UNMANAGED_INDEX_PREFIXES = (textsearch.TRGM_PREFIX,)
 
 
 def _include_name(name: str | None, type_: str, _parents: object) -> bool:
-    return not (type_ == "table" and name is not None and name.startswith(UNMANAGED_TABLE_PREFIXES))
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(UNMANAGED_TABLE_PREFIXES)
+    if type_ == "index":
+        return not name.startswith(UNMANAGED_INDEX_PREFIXES)
+    return True
 
 
 def _url() -> str:
@@ -36,6 +46,8 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        # A revision that recreated a table on SQLite (batch mode) dropped its search triggers: put them back.
+        textsearch.repair(connection)
 
 
 def run_migrations_online() -> None:

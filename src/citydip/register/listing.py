@@ -27,7 +27,7 @@ def apply(
 ) -> Select[Any]:
     """Filters, search and order of a list, ready to run for one workspace (exports use it)."""
     dialect = session.get_bind().dialect.name
-    return spec.apply(stmt, params, dialect).params({WORKSPACE_PARAM: workspace_id})
+    return spec.apply(stmt, params, dialect, session).params({WORKSPACE_PARAM: workspace_id})
 
 
 def paginate_capped(

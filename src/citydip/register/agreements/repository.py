@@ -11,6 +11,7 @@ from sqlalchemy import Integer, Select, String, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
+from citydip.core.textsearch import SearchIndex
 from citydip.register.agreements.models import (
     Agreement,
     AgreementChallenge,
@@ -92,6 +93,7 @@ AGREEMENT_LIST = ListSpec(
     },
     default_sort="-signed",
     search_columns=[Agreement.title, Agreement.parties_label, Agreement.description],
+    search_index=SearchIndex.on(Agreement.title, Agreement.parties_label, Agreement.description),
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
+from citydip.core.textsearch import SearchIndex
 from citydip.register.engagements.models import (
     Engagement,
     EngagementAgreement,
@@ -81,6 +82,7 @@ ENGAGEMENT_LIST = ListSpec(
     },
     default_sort="-starts",
     search_columns=[Engagement.title, Engagement.partners_label, Engagement.place],
+    search_index=SearchIndex.on(Engagement.title, Engagement.partners_label, Engagement.place),
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
+from citydip.core.textsearch import SearchIndex
 from citydip.register.followups.models import FollowUp
 from citydip.register.vocab import FOLLOWUP_STATUSES, OPEN_FOLLOWUP_STATUSES
 
@@ -46,6 +47,7 @@ FOLLOWUP_LIST = ListSpec(
     },
     default_sort="due",
     search_columns=[FollowUp.task, FollowUp.notes],
+    search_index=SearchIndex.on(FollowUp.task, FollowUp.notes),
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
 from citydip.core.text import fold
+from citydip.core.textsearch import SearchIndex
 from citydip.register.partners.models import Partner, Person
 from citydip.register.vocab import PARTNER_KINDS, VISIBILITIES
 
@@ -34,6 +35,7 @@ PARTNER_LIST = ListSpec(
     },
     default_sort="name",
     search_columns=[Partner.name, Partner.notes, Partner.head_of_post],
+    search_index=SearchIndex.on(Partner.name, Partner.notes, Partner.head_of_post),
 )
 
 
@@ -127,6 +129,7 @@ PEOPLE_LIST = ListSpec(
     sorts={"name": Person.name, "title": Person.title, "created": Person.created_at},
     default_sort="name",
     search_columns=[Person.name, Person.title, Person.email, Person.notes],
+    search_index=SearchIndex.on(Person.name, Person.title, Person.email, Person.notes),
 )
 
 
