@@ -183,6 +183,9 @@ class ListSpec:
             values_of("per_page"), self.per_page, "per_page", problems, low=1, high=self.max_per_page
         )
         q = (values_of("q") or [""])[-1].strip()[:500]
+        if "\x00" in q:  # PostgreSQL refuses NUL in text; SQLite would cut the needle short at it
+            problems.append(FieldProblem("q", "the search text contains a NUL character"))
+            q = ""
         if problems:
             raise ValidationFailed("Some list parameters are not valid.", problems)
         return ListParams(parsed, sort, page, per_page, q)
