@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -87,11 +87,34 @@ def protect(value: Any) -> Any:
     return value
 
 
-def _partner_refs(session: Session, ws: int) -> dict[uuid.UUID, str]:
-    rows = session.execute(
-        select(Partner.id, Partner.external_id, Partner.name).where(Partner.workspace_id == ws)
-    )
-    return {pid: external or name for pid, external, name in rows.all()}
+class _Refs:
+    """How exported rows name the partners and agreements they point to (external id, else name or title).
+
+    Read per batch for the ids the batch needs, and kept: an export of a few searched rows no longer reads
+    all 20,000 partners and 5,000 agreements first (that cost ~200 ms whatever the filter).
+    """
+
+    def __init__(self, session: Session, ws: int) -> None:
+        self.session, self.ws = session, ws
+        self.partners: dict[uuid.UUID, str] = {}
+        self.agreements: dict[uuid.UUID, str] = {}
+
+    def _load(self, model: Any, label: Any, known: dict[uuid.UUID, str], ids: set[uuid.UUID]) -> None:
+        missing = sorted(ids - known.keys())
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            rows = self.session.execute(
+                select(model.id, model.external_id, label).where(
+                    model.workspace_id == self.ws, model.id.in_(chunk)
+                )
+            )
+            known.update({rid: external or text for rid, external, text in rows.all()})
+            known.update({rid: "" for rid in chunk if rid not in known})
+
+    def need(self, partner_ids: Iterable[uuid.UUID], agreement_ids: Iterable[uuid.UUID] = ()) -> None:
+        """Make sure these partners and agreements are known."""
+        self._load(Partner, Partner.name, self.partners, set(partner_ids))
+        self._load(Agreement, Agreement.title, self.agreements, set(agreement_ids))
 
 
 def rows(session: Session, ctx: WorkspaceContext, kind: str, params: ListParams) -> Iterator[list[Any]]:
@@ -99,30 +122,18 @@ def rows(session: Session, ctx: WorkspaceContext, kind: str, params: ListParams)
     spec, base = SPECS[kind]
     stmt = listing.apply(session, spec, base(ctx.id), params, ctx.id)
     yield header(kind)
-    partner_refs = _partner_refs(session, ctx.id) if kind in ("people", "agreements", "engagements") else {}
-    agreement_refs: dict[uuid.UUID, str] = {}
+    refs = _Refs(session, ctx.id)
     owners: dict[int, str] = {}
-    if kind == "engagements":
-        agreement_refs = {
-            a: (e or t)
-            for a, e, t in session.execute(
-                select(
-                    Agreement.id,
-                    Agreement.external_id,
-                    Agreement.title,
-                ).where(Agreement.workspace_id == ctx.id)
-            ).all()
-        }
     if kind == "followups":
         owners = dict(session.execute(select(User.id, User.email)).all())
     batch: list[Any] = []
     for record in session.scalars(stmt.execution_options(yield_per=BATCH)):
         batch.append(record)
         if len(batch) >= BATCH:
-            yield from _format(session, ctx, kind, batch, partner_refs, agreement_refs, owners)
+            yield from _format(session, ctx, kind, batch, refs, owners)
             batch = []
     if batch:
-        yield from _format(session, ctx, kind, batch, partner_refs, agreement_refs, owners)
+        yield from _format(session, ctx, kind, batch, refs, owners)
 
 
 def _format(
@@ -130,17 +141,18 @@ def _format(
     ctx: WorkspaceContext,
     kind: str,
     batch: Sequence[Any],
-    partner_refs: dict[uuid.UUID, str],
-    agreement_refs: dict[uuid.UUID, str],
+    refs: _Refs,
     owners: dict[int, str],
 ) -> Iterator[list[Any]]:
     columns = header(kind)
+    partner_refs, agreement_refs = refs.partners, refs.agreements
     if kind == "partners":
         for p in batch:
             values = {c: getattr(p, c, None) for c in columns}
             values |= {"country": p.country_code, "city": _city_label(session, p.city_id)}
             yield [cell(values.get(c)) for c in columns]
     elif kind == "people":
+        refs.need(p.partner_id for p in batch)
         for p in batch:
             values = {c: getattr(p, c, None) for c in columns} | {
                 "partner": partner_refs.get(p.partner_id, "")
@@ -148,6 +160,7 @@ def _format(
             yield [cell(values.get(c)) for c in columns]
     elif kind == "agreements":
         alinks = agreements_repo.links_for(session, ctx.id, [a.id for a in batch])
+        refs.need(p for parties, _goals, _codes in alinks.values() for p in parties)
         for a in batch:
             parties, goals, codes = alinks[a.id]
             values = {c: getattr(a, c, None) for c in columns} | {
@@ -159,6 +172,10 @@ def _format(
             yield [cell(values.get(c)) for c in columns]
     elif kind == "engagements":
         links = engagements_repo.links_for(session, ctx.id, [e.id for e in batch])
+        refs.need(
+            (p for link in links.values() for p in link["partner_ids"]),
+            (a for link in links.values() for a in link["agreement_ids"]),
+        )
         for e in batch:
             link = links[e.id]
             values = {c: getattr(e, c, None) for c in columns} | {
