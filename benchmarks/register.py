@@ -1,9 +1,10 @@
 """Benchmark: the diplomacy register at scale on SQLite (issue 3).
 
-Builds one workspace with 20,000 partners, 5,000 agreements, 200,000 engagements and 400,000 follow-ups (bulk
-inserts), then times list pages and API list calls (first page, filtered, sorted), the partner timeline, and
-an import of 50,000 engagement rows from CSV. Prints JSON. Targets: p95 < 100 ms, import < 30 s.
-Usage: python benchmarks/register.py [--scale 1.0] [--runs 30]
+Builds one workspace with 20,000 partners (one person each), 5,000 agreements, 200,000 engagements and 400,000
+follow-ups (bulk inserts), then times list pages and API list calls (first page, filtered, sorted, free text
+that matches a few rows, thousands, or every row), the partner timeline, and an import of 50,000 engagement
+rows from CSV. Prints JSON. Targets: p95 < 100 ms, import < 30 s.
+Usage: python benchmarks/register.py [--scale 1.0] [--runs 30] [--database-url URL (an empty database)]
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from citydip.core.config import Settings
 from citydip.core.database import make_engine, make_sessionmaker, new_id, transaction
@@ -33,7 +35,7 @@ from citydip.register.demo import system_context
 from citydip.register.engagements.models import Engagement, EngagementPartner, EngagementSdg
 from citydip.register.followups.models import FollowUp
 from citydip.register.io.service import import_file
-from citydip.register.partners.models import Partner
+from citydip.register.partners.models import Partner, Person
 from citydip.system.service import initialise
 from citydip.web.app import create_app
 
@@ -89,6 +91,19 @@ def build(factory: Any, scale: float) -> dict[str, Any]:
                 }
             )
         insert_chunks(s, Partner, partners)
+        people = [
+            {
+                "workspace_id": wid,
+                "id": new_id(),
+                "partner_id": p["id"],
+                "name": f"Person {i}",
+                "title": rng.choice(["Consul General", "Deputy Mayor", "Director", "Professor"]),
+                "email": f"person{i}@example.org",
+                "notes": "",
+            }
+            for i, p in enumerate(partners)
+        ]
+        insert_chunks(s, Person, people)
         agreements, parties, asdgs = [], [], []
         for i in range(n_agreements):
             p = partners[rng.randrange(n_partners)]
@@ -179,12 +194,36 @@ def build(factory: Any, scale: float) -> dict[str, Any]:
         "build_seconds": round(s_build, 1),
         "counts": {
             "partners": n_partners,
+            "people": n_partners,
             "agreements": n_agreements,
             "engagements": n_engagements,
             "followups": n_followups,
         },
         "sample_partner": partners[busiest]["id"],
+        "sample_city": cities[1234 % len(cities)][1],
     }
+
+
+def search_index_bytes(engine: Any) -> int | None:
+    """Bytes taken by the free-text search indexes (FTS5 tables or GIN trigram indexes); None without them."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            try:
+                value = conn.execute(
+                    text("SELECT sum(pgsize) FROM dbstat WHERE substr(name, 1, 4) = :prefix"),
+                    {"prefix": "fts_"},
+                ).scalar()
+            except Exception:  # SQLite built without the dbstat table
+                return None
+        else:
+            value = conn.execute(
+                text(
+                    "SELECT sum(pg_relation_size(c.oid)) FROM pg_class c "
+                    "WHERE c.relkind = 'i' AND substr(c.relname, 1, 5) = :prefix"
+                ),
+                {"prefix": "trgm_"},
+            ).scalar()
+    return int(value) if value else None
 
 
 def p95(samples: list[float]) -> float:
@@ -248,15 +287,28 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the issue's sizes")
     parser.add_argument("--runs", type=int, default=30, help="requests per measured address")
     parser.add_argument("--import-rows", type=int, default=50_000)
+    parser.add_argument("--database-url", default="", help="an empty database (default: a new SQLite file)")
+    parser.add_argument("--only", default="", help="measure only addresses whose name contains this")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         engine = make_engine(url)
         initialise(engine)
         factory = make_sessionmaker(engine)
         data = build(factory, args.scale)
-        with engine.connect() as conn:
+        with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            database_bytes = Path(url.removeprefix("sqlite:///")).stat().st_size
+            search_bytes = search_index_bytes(engine)
+        else:
+            with engine.connect() as conn:
+                database_bytes = int(
+                    conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one()
+                )
+            search_bytes = search_index_bytes(engine)
         app = create_app(Settings(database_url=url, data_dir=Path(tmp) / "data", secret_key="bench"), engine)
         results: dict[str, Any] = {}
         with TestClient(app) as client:
@@ -265,32 +317,53 @@ def main() -> int:
                 "/login", data={"email": "bench@example.org", "password": PASSWORD, "csrf_token": token}
             )
             year_ago = (date.today() - timedelta(days=365)).isoformat()
+            city = data["sample_city"]
             cases = {
                 "engagements_page_first": "/w/la/engagements",
                 "engagements_page_filtered_country": "/w/la/engagements?country=CN",
                 "engagements_page_filtered_sdg_dates": f"/w/la/engagements?sdg=11&from={year_ago}",
                 "engagements_page_sorted_title": "/w/la/engagements?sort=title",
                 "engagements_page_search_q": "/w/la/engagements?q=Engagement%2019999",
+                "engagements_page_search_thousands": "/w/la/engagements?q=Engagement%2012",
+                "engagements_page_search_every_row": "/w/la/engagements?q=Engagement",
+                "engagements_page_search_partner_city": f"/w/la/engagements?q={quote(city)}",
+                "engagements_page_search_short": "/w/la/engagements?q=12",
                 "partners_page_first": "/w/la/partners",
                 "partners_page_filtered": "/w/la/partners?kind=consulate&country=DE",
                 "partners_page_sorted_country": "/w/la/partners?sort=-country",
+                "partners_page_search_q": f"/w/la/partners?q={quote(city)}%2012",
+                "partners_page_search_city": f"/w/la/partners?q={quote(city)}",
+                "people_page_first": "/w/la/people",
+                "people_page_search_q": "/w/la/people?q=Person%2012345",
+                "people_page_search_every_row": "/w/la/people?q=Person",
                 "agreements_page_first": "/w/la/agreements",
                 "agreements_page_filtered": "/w/la/agreements?status=active&sdg=11",
                 "agreements_page_sorted_renewal": "/w/la/agreements?sort=renews",
+                "agreements_page_search_q": "/w/la/agreements?q=Agreement%204321",
+                "agreements_page_search_every_row": "/w/la/agreements?q=Agreement",
                 "followups_page_first": "/w/la/followups",
                 "followups_page_overdue": "/w/la/followups?overdue=true",
                 "followups_page_sorted_task": "/w/la/followups?sort=task",
+                "followups_page_search_q": "/w/la/followups?q=Follow-up%20123456",
+                "followups_page_search_thousands": "/w/la/followups?q=Follow-up%2012",
+                "followups_page_search_every_row": "/w/la/followups?q=Follow-up",
                 "api_engagements_first": "/api/v1/workspaces/la/engagements",
                 "api_engagements_filtered": "/api/v1/workspaces/la/engagements?country=MX&kind=meeting",
                 "api_engagements_sorted": "/api/v1/workspaces/la/engagements?sort=-starts&per_page=100",
+                "api_engagements_search_q": "/api/v1/workspaces/la/engagements?q=Engagement%2019999",
                 "api_partners_first": "/api/v1/workspaces/la/partners",
                 "api_partners_filtered": "/api/v1/workspaces/la/partners?country=JP",
                 "api_agreements_first": "/api/v1/workspaces/la/agreements",
                 "api_followups_first": "/api/v1/workspaces/la/followups",
                 "api_followups_filtered": "/api/v1/workspaces/la/followups?open=true&sort=due",
+                "api_followups_search_q": "/api/v1/workspaces/la/followups?q=Follow-up%20123456",
+                "api_people_search_q": "/api/v1/workspaces/la/people?q=Person%2012345",
+                "export_engagements_csv_search_q": "/w/la/register/export/engagements?format=csv&q=Engagement%2019999",
                 "dashboard": "/w/la/",
             }
             for name, path in cases.items():
+                if args.only and args.only not in name:
+                    continue
                 results[name] = measure(client, path, args.runs)
             partner_ids = rng.sample(data["partners"], 50)
             times = []
@@ -318,7 +391,9 @@ def main() -> int:
     slow = sorted(k for k, v in timed.items() if v["p95_ms"] >= 100)
     out = {
         "benchmark": "diplomacy register (issue 3)",
-        "backend": "sqlite",
+        "backend": engine.dialect.name,
+        "database_bytes": database_bytes,
+        "search_index_bytes": search_bytes,
         "rows": data["counts"],
         "build_seconds": data["build_seconds"],
         "runs_per_address": args.runs,
