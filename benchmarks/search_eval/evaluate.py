@@ -28,6 +28,7 @@ from corpus import load_documents, read_queries  # noqa: E402
 from citydip.practices.search import PostgresSearchEngine, SqliteSearchEngine, SqlSearchEngine  # noqa: E402
 
 SYSTEMS = {"bm25": "keyword", "dense": "dense", "hybrid": "hybrid"}
+WORDS_ONLY = "hybrid_without_concepts"  # the hybrid without the concept dictionary (list and language slots)
 
 
 def read_qrels(path: Path) -> dict[str, dict[str, int]]:
@@ -112,9 +113,11 @@ def build_engine(db: Path, database_url: str = "") -> SqlSearchEngine:
 def run_all(engine: SqlSearchEngine, queries: list[tuple[str, str]],
             depth: int = 50) -> dict[str, dict[str, list[str]]]:
     """Return {system: {qid: ranked external ids}} for every system."""
-    return {name: {qid: [h.external_id for h in engine.search(q, limit=depth, mode=mode)]
-                   for qid, q in queries}
+    runs = {name: {qid: [h.external_id for h in engine.search(q, limit=depth, mode=mode)] for qid, q in queries}
             for name, mode in SYSTEMS.items()}
+    plain = engine.with_options(concepts=False)
+    runs[WORDS_ONLY] = {qid: [h.external_id for h in plain.search(q, limit=depth)] for qid, q in queries}
+    return runs
 
 
 def main() -> None:

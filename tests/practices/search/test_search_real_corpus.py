@@ -83,3 +83,46 @@ def test_sdg_filter_on_real_labels(corpus_engine: SqliteSearchEngine) -> None:
     assert hits
     records = {json.loads(x)["id"]: json.loads(x) for x in SHARED.read_text(encoding="utf-8").splitlines()}
     assert all(6 in records[h.external_id]["sdgs"] for h in hits)
+
+
+# Italian records about cycle lanes, found by their content (not by id): they say "pista/piste ciclabile/i" or
+# "percorso/corsia ciclabile" ("riciclabile" does not match).
+IT_CYCLE_LANE = re.compile(r"\b(?:pist[ae]|percors[oi]|corsi[ae]|ret[ei]) ciclabil[ei]\b", re.I)
+EN_CYCLING = re.compile(r"\bcycl(?:e|ing|ists?|eways?)\b|\bbik(?:e|es)\b|\bbicycles?\b", re.I)
+
+
+def _records() -> list[dict[str, str]]:
+    return [json.loads(line) for line in SHARED.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("query", ["Radwege ausbauen", "Fahrradwege", "sichere Radwege in der Stadt"])
+def test_german_cycling_queries_find_english_and_italian_cycle_lane_records(
+        corpus_engine: SqliteSearchEngine, query: str) -> None:
+    records = {r["id"]: r for r in _records()}
+    italian = {i for i, r in records.items()
+               if detect_language(f"{r['title']} {r['text']}") == "it" and IT_CYCLE_LANE.search(r["text"])}
+    assert italian, "the corpus should hold Italian cycle-lane records"
+    hits = corpus_engine.search(query, limit=20)
+    top = [h.external_id for h in hits]
+    english = [i for i in top[:10] if detect_language(f"{records[i]['title']} {records[i]['text']}") == "en"
+               and EN_CYCLING.search(f"{records[i]['title']} {records[i]['text']}")]
+    assert len(english) >= 5, top
+    assert italian & set(top), (italian, top)
+    without = corpus_engine.with_options(concepts=False).search(query, limit=20)
+    assert not italian & {h.external_id for h in without}, "the concept dictionary is what finds them"
+
+
+def test_concept_dictionary_lifts_non_english_queries_and_keeps_english_ones(
+        corpus_engine: SqliteSearchEngine) -> None:
+    qrels = _qrels()
+    lines = [ln.split("\t", 1) for ln in (EVAL / "queries.tsv").read_text(encoding="utf-8").splitlines()]
+    langs = dict(ln.split("\t") for ln in (EVAL / "query_languages.tsv").read_text().splitlines() if ln)
+    plain = corpus_engine.with_options(concepts=False)
+    score: dict[tuple[str, bool], list[float]] = {}
+    for qid, q in lines:
+        for concepts, eng in ((True, corpus_engine), (False, plain)):
+            ranked = [h.external_id for h in eng.search(q, limit=10)]
+            score.setdefault((langs.get(qid, "en") == "en", concepts), []).append(_ndcg(ranked, qrels[qid]))
+    mean = {k: sum(v) / len(v) for k, v in score.items()}
+    assert mean[(False, True)] > mean[(False, False)] + 0.1, mean  # non-English queries
+    assert mean[(True, True)] >= mean[(True, False)], mean  # English queries

@@ -27,9 +27,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from citydip.practices.search.dense import CodeArray, DenseMatrix, FloatArray
+from citydip.practices.search.access import VIS_CODES, AccessCheck, SubQuery, filter_subquery
+from citydip.practices.search.concepts import ConceptDictionary, default_concepts
+from citydip.practices.search.crosslang import CONCEPT_WEIGHT, SLOT_HEAD, ConceptMatch, CrossLanguageMixin
+from citydip.practices.search.dense import DenseMatrix, FloatArray
 from citydip.practices.search.embedding import MODEL_NAME, StaticEmbedder, default_embedder
 from citydip.practices.search.expansion import CrossLingualExpander
 from citydip.practices.search.fusion import rrf
@@ -43,7 +45,7 @@ from citydip.practices.search.text import (
     sentences,
     strip_marks,
 )
-from citydip.practices.search.types import AccessRule, PracticeDocument, SearchFilters, SearchHit
+from citydip.practices.search.types import PracticeDocument, SearchFilters, SearchHit
 
 DENSE_BODY_CHARS = 1500
 COMMON_TERM_SHARE = 0.1
@@ -53,11 +55,7 @@ SNIPPET_DENSE_SENTENCES = 12
 MAX_LIMIT = 1000
 WORD_RE = re.compile(r"\w+")
 MODES = ("hybrid", "keyword", "dense")
-VIS_CODES = {"private": 0, "network": 1, "public": 2}
 POST_FILTER_FACTOR = 4
-
-Params = list[Any]
-SubQuery = tuple[str, Params]
 
 
 def dense_text(doc: PracticeDocument) -> str:
@@ -68,39 +66,6 @@ def dense_text(doc: PracticeDocument) -> str:
 def new_token() -> str:
     """A fresh generation token."""
     return uuid.uuid4().hex
-
-
-def _facet_in(facet: str, values: Sequence[str], params: Params) -> str:
-    marks = ",".join("?" * len(values))
-    params += [facet, *values]
-    return f"SELECT doc_id FROM practice_search_facets WHERE facet = ? AND value IN ({marks})"  # noqa: S608
-
-
-def filter_subquery(filters: SearchFilters | None) -> SubQuery | None:
-    """Return (SQL selecting the allowed doc ids, params) with ``?`` placeholders, or None when unrestricted."""
-    if filters is None or filters.is_empty():
-        return None
-    parts: list[str] = []
-    params: Params = []
-    for facet, values in filters.facet_sets():
-        parts.append(_facet_in(facet, values, params))
-    access = filters.access
-    if access is not None:
-        alts = [_facet_in("workspace", [access.own_workspace.strip().lower()], params)]
-        for vis in sorted(v.strip().lower() for v in access.other_visibilities):
-            if vis == "network" and access.network_workspaces is not None:
-                peers = sorted({w.strip().lower() for w in access.network_workspaces})
-                if not peers:
-                    continue
-                inner = _facet_in("workspace", peers, params)
-                params += ["visibility", vis]
-                alts.append(f"SELECT doc_id FROM practice_search_facets WHERE doc_id IN ({inner}) "  # noqa: S608
-                            "AND facet = ? AND value = ?")
-            else:
-                alts.append(_facet_in("visibility", [vis], params))
-        parts.append(" UNION ".join(alts))
-    sql = " INTERSECT ".join(f"SELECT doc_id FROM ({p}) AS f{i}" for i, p in enumerate(parts))  # noqa: S608
-    return sql, params
 
 
 class IndexState:
@@ -131,58 +96,16 @@ class IndexState:
         return code
 
 
-class AccessCheck:
-    """An AccessRule evaluated in memory: per document id, or over all vector rows at once (numpy)."""
-
-    def __init__(self, state: IndexState, rule: AccessRule) -> None:
-        """Translate workspace names and visibilities into the state's integer codes."""
-        self.state = state
-        self.own = state.group_codes.get(rule.own_workspace.strip().lower(), -2)
-        self.any_vis: set[int] = set()
-        self.peer_vis: int | None = None
-        self.peers: set[int] = set()
-        for raw in rule.other_visibilities:
-            vis = raw.strip().lower()
-            code = VIS_CODES.get(vis, -3)
-            if vis == "network" and rule.network_workspaces is not None:
-                self.peer_vis = code
-                self.peers = {state.group_codes[w.strip().lower()] for w in rule.network_workspaces
-                              if w.strip().lower() in state.group_codes}
-            else:
-                self.any_vis.add(code)
-
-    def allows(self, doc_id: int) -> bool:
-        """Whether the rule lets this document through."""
-        codes = self.state.access.get(doc_id)
-        if codes is None:
-            return False
-        group, vis = codes
-        return group == self.own or vis in self.any_vis or (vis == self.peer_vis and group in self.peers)
-
-    def rows(self, groups: CodeArray, vis: CodeArray) -> npt.NDArray[np.bool_]:
-        """The same test over arrays of codes (lookup tables indexed by code + 1; code -1 means unknown)."""
-        size = max(len(self.state.group_codes), int(groups.max(initial=-1)) + 1) + 1
-        own = np.zeros(size, dtype=bool)
-        if self.own >= 0:
-            own[self.own + 1] = True
-        peers = np.zeros(size, dtype=bool)
-        peers[[p + 1 for p in self.peers if p + 1 < size]] = True
-        vis_any = np.zeros(len(VIS_CODES) + 2, dtype=bool)
-        vis_any[[v + 1 for v in self.any_vis if 0 <= v + 1 < len(vis_any)]] = True
-        mask: npt.NDArray[np.bool_] = own[groups + 1] | vis_any[vis + 1]
-        if self.peer_vis is not None and self.peers:
-            mask |= (vis == self.peer_vis) & peers[groups + 1]
-        return mask
-
-
-class SqlSearchEngine(ABC):
+class SqlSearchEngine(CrossLanguageMixin, ABC):
     """Hybrid search over SQL tables prefixed ``practice_search_`` (see docs/search.md)."""
 
     placeholder = "?"
 
     def __init__(self, conn: Any, *, embedder: StaticEmbedder | None = None, state: IndexState | None = None,
                  owns_transactions: bool = True, candidates: int = 100,
-                 weights: tuple[float, float, float] = (1.0, 0.5, 1.0), expand: bool = False) -> None:
+                 weights: tuple[float, float, float] = (1.0, 0.5, 1.0), expand: bool = False,
+                 concepts: ConceptDictionary | bool = True, concept_weight: float = CONCEPT_WEIGHT,
+                 language_slots: bool = True) -> None:
         """Wrap a DB-API connection; create the tables unless the state says they are known to exist."""
         self._conn = conn
         self.state = state or IndexState(embedder)
@@ -191,6 +114,10 @@ class SqlSearchEngine(ABC):
         self.candidates = candidates
         self.weights = weights
         self.expand = expand
+        self.concepts: ConceptDictionary | None = (
+            concepts if isinstance(concepts, ConceptDictionary) else default_concepts() if concepts else None)
+        self.concept_weight = concept_weight
+        self.slots = language_slots
         if not self.state.schema_ready:
             with self._tx():
                 self.create_schema()
@@ -201,6 +128,13 @@ class SqlSearchEngine(ABC):
                 self._execute("INSERT INTO practice_search_meta (key, value) VALUES ('model', ?)",
                               [f"{MODEL_NAME}/{self._embedder.dim}"])
             self.state.schema_ready = True
+
+    def with_options(self, **options: Any) -> SqlSearchEngine:
+        """Another engine on the same connection and index state with other search options (comparisons).
+
+        It never commits, rolls back or closes the connection.
+        """
+        return type(self)(self._conn, state=self.state, owns_transactions=False, **options)
 
     # ----- back-end hooks -----
     @abstractmethod
@@ -395,9 +329,11 @@ class SqlSearchEngine(ABC):
         kw = self._keyword_filtered(self._prune(terms), subq, k, rule) if mode != "dense" else []
         xterms = self.translations(terms) if mode == "hybrid" and self.expand else []
         xl = self._keyword_filtered(self._prune(xterms), subq, k, rule) if xterms else []
+        cm = self.concept_match(q, subq, k, rule) if mode == "hybrid" else ConceptMatch()
         qvec = self._embedder.embed(q) if mode != "keyword" else None
         dense = self._dense_top(qvec, subq, k, rule) if qvec is not None else []
-        return self._hits(kw, xl, dense, terms + xterms, qvec, limit)
+        marks = list(dict.fromkeys(terms + xterms + cm.mark_words()))
+        return self._hits(kw, xl, dense, marks, qvec, limit, cm, (subq, rule))
 
     def _access_rule(self, filters: SearchFilters | None) -> AccessCheck | None:
         """In-memory form of an access rule, used when it is the only restriction (every product search)."""
@@ -453,8 +389,16 @@ class SqlSearchEngine(ABC):
         return self._hits(kw, [], [], terms, None, limit)
 
     def _hits(self, kw: list[int], xl: list[int], dense: list[int], terms: list[str],
-              qvec: FloatArray | None, limit: int) -> list[SearchHit]:
-        fused = rrf([kw, xl, dense], self.weights)[:limit]
+              qvec: FloatArray | None, limit: int, cm: ConceptMatch | None = None,
+              where: tuple[SubQuery | None, AccessCheck | None] = (None, None)) -> list[SearchHit]:
+        cm = cm or ConceptMatch()
+        # the concept list is a second keyword list; when the query's own words match nothing, it is the only one
+        concept_weight = self.concept_weight if kw else self.weights[0]
+        fused = rrf([kw, xl, dense, cm.ids], [*self.weights, concept_weight])
+        placed: set[int] = set()
+        if self.slots and limit > SLOT_HEAD:
+            fused, placed = self.language_slots(fused, cm, *where)
+        fused = fused[:limit]
         if not fused:
             return []
         ids = [i for i, _ in fused]
@@ -463,7 +407,7 @@ class SqlSearchEngine(ABC):
         marks = ",".join("?" * len(ids))
         meta = {int(r[0]): (str(r[1]), str(r[2])) for r in self._execute(
             f"SELECT id, external_id, title FROM practice_search_docs WHERE id IN ({marks})", ids)}  # noqa: S608
-        snippets = self._snippets(ids, set(kw) | set(xl), terms, qvec)
+        snippets = self._snippets(ids, set(kw) | set(xl) | set(cm.ids) | placed, terms, qvec)
         hits = []
         for doc, score in fused:
             if doc not in meta:

@@ -25,10 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from citydip.practices.search.base import IndexState, SqlSearchEngine, SubQuery
+from citydip.practices.search.access import SubQuery
+from citydip.practices.search.base import IndexState, SqlSearchEngine
+from citydip.practices.search.concepts import ConceptDictionary
+from citydip.practices.search.crosslang import CONCEPT_WEIGHT
 from citydip.practices.search.dense import FloatArray
 from citydip.practices.search.embedding import StaticEmbedder
-from citydip.practices.search.text import MARK_CLOSE, MARK_OPEN, fold
+from citydip.practices.search.text import MARK_CLOSE, MARK_OPEN, fold, is_stem
 from citydip.practices.search.types import PracticeDocument
 
 HEADLINE_CONFIG = "practice_search_unaccent"
@@ -65,10 +68,23 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "")
 
 
+def _term_sql(term: str) -> tuple[str, str]:
+    """(tsquery SQL with one placeholder, its parameter) for a word, a phrase or a dictionary stem.
+
+    Query words go through plainto_tsquery, so no character is ever query syntax; only stems of the concept
+    dictionary (letters followed by ``*``) use to_tsquery's prefix match.
+    """
+    if is_stem(term):
+        return "to_tsquery('simple', ?)", fold(term[:-1]) + ":*"
+    if " " in term.strip():
+        return "phraseto_tsquery('simple', ?)", fold(_clean(term))
+    return "plainto_tsquery('simple', ?)", fold(_clean(term))
+
+
 def _tsquery(terms: list[str]) -> tuple[str, list[Any]]:
-    """An OR of the terms, each through plainto_tsquery so no character is ever query syntax."""
-    sql = " || ".join("plainto_tsquery('simple', ?)" for _ in terms)
-    return sql, [fold(_clean(t)) for t in terms]
+    """An OR of the terms (see ``_term_sql``)."""
+    parts = [_term_sql(t) for t in terms]
+    return " || ".join(sql for sql, _ in parts), [param for _, param in parts]
 
 
 class PostgresSearchEngine(SqlSearchEngine):
@@ -78,14 +94,18 @@ class PostgresSearchEngine(SqlSearchEngine):
 
     def __init__(self, conn: Any, embedder: StaticEmbedder | None = None, candidates: int = 100,
                  weights: tuple[float, float, float] = (1.0, 0.5, 1.0), expand: bool = False, *,
-                 state: IndexState | None = None, owns_transactions: bool = True) -> None:
+                 state: IndexState | None = None, owns_transactions: bool = True,
+                 concepts: ConceptDictionary | bool = True, concept_weight: float = CONCEPT_WEIGHT,
+                 language_slots: bool = True) -> None:
         """Wrap a psycopg 3 connection or open one from a ``postgresql://`` URL."""
         if isinstance(conn, str):
             import psycopg
 
             conn = psycopg.connect(conn.replace("postgresql+psycopg://", "postgresql://", 1))
         super().__init__(conn, embedder=embedder, state=state, owns_transactions=owns_transactions,
-                         candidates=candidates, weights=weights, expand=expand)
+                         candidates=candidates, weights=weights, expand=expand,
+                         concepts=concepts, concept_weight=concept_weight,
+                         language_slots=language_slots)
 
     def create_schema(self) -> None:
         """Create the tables and, when the unaccent extension can be had, the headline configuration."""
@@ -161,10 +181,10 @@ class PostgresSearchEngine(SqlSearchEngine):
             st.features["df_n_docs"] = n
         out = []
         for t in terms:
-            key = fold(_clean(t))
+            sql, key = _term_sql(t)
             if key not in cache:
-                row = self._execute("SELECT count(*) FROM practice_search_terms "
-                                    "WHERE tsv @@ plainto_tsquery('simple', ?)", [key]).fetchone()
+                row = self._execute(f"SELECT count(*) FROM practice_search_terms WHERE tsv @@ {sql}",  # noqa: S608
+                                    [key]).fetchone()
                 if len(cache) > 50_000:
                     cache.clear()
                 if int(row[0]) == 0:  # a word not indexed yet is counted again next time
@@ -200,10 +220,11 @@ class PostgresSearchEngine(SqlSearchEngine):
         if exclude is not None:
             sql += " AND d.id <> ?"
             params.append(exclude)
-        score = " + ".join(f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', d.tsv, plainto_tsquery('simple', ?), "
-                           f"{RANK_NORMALISATION})" for idf in idfs)
+        ranked = [_term_sql(t) for t in terms]
+        score = " + ".join(f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', d.tsv, {tsq}, {RANK_NORMALISATION})"
+                           for idf, (tsq, _p) in zip(idfs, ranked, strict=True))
         sql += f" ORDER BY {score} DESC, d.id LIMIT ?"
-        params += [fold(_clean(t)) for t in terms]
+        params += [p for _s, p in ranked]
         params.append(k)
         return [int(r[0]) for r in self._execute(sql, params)]
 

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from citydip.practices.search.base import IndexState, SqlSearchEngine, SubQuery
+from citydip.practices.search.access import SubQuery
+from citydip.practices.search.base import IndexState, SqlSearchEngine
+from citydip.practices.search.concepts import ConceptDictionary
+from citydip.practices.search.crosslang import CONCEPT_WEIGHT
 from citydip.practices.search.dense import FloatArray
 from citydip.practices.search.embedding import StaticEmbedder
 from citydip.practices.search.text import fold, fts5_match
@@ -33,11 +36,14 @@ class SqliteSearchEngine(SqlSearchEngine):
     def __init__(self, db: str | Path | sqlite3.Connection, embedder: StaticEmbedder | None = None,
                  candidates: int = 100, weights: tuple[float, float, float] = (1.0, 0.5, 1.0),
                  expand: bool = False, *, state: IndexState | None = None,
-                 owns_transactions: bool = True) -> None:
+                 owns_transactions: bool = True, concepts: ConceptDictionary | bool = True,
+                 concept_weight: float = CONCEPT_WEIGHT, language_slots: bool = True) -> None:
         """Open (creating tables if needed) on a path or an existing sqlite3 connection."""
         conn = db if isinstance(db, sqlite3.Connection) else sqlite3.connect(str(db), check_same_thread=False)
         super().__init__(conn, embedder=embedder, state=state, owns_transactions=owns_transactions,
-                         candidates=candidates, weights=weights, expand=expand)
+                         candidates=candidates, weights=weights, expand=expand,
+                         concepts=concepts, concept_weight=concept_weight,
+                         language_slots=language_slots)
 
     def create_schema(self) -> None:
         """Create the FTS5, facet, document and meta tables if missing."""

@@ -78,10 +78,24 @@ def keywords(query: str, limit: int = MAX_KEYWORDS) -> list[str]:
     return out
 
 
+_STEM_RE = re.compile(r"^[^\W\d_]{2,}\*$")
+
+
+def is_stem(term: str) -> bool:
+    """Whether a search term is a prefix stem (``radweg*``, from the concept dictionary, never from a query)."""
+    return bool(_STEM_RE.match(term))
+
+
 def fts5_match(terms: list[str], prefix_min: int = 0) -> str:
-    """Build an FTS5 MATCH expression that ORs quoted terms; quoting neutralises all FTS syntax."""
+    """Build an FTS5 MATCH expression that ORs quoted terms; quoting neutralises all FTS syntax.
+
+    A term with several words is a phrase; a stem (``radweg*``) matches every word it begins.
+    """
     parts = []
     for t in terms:
+        if is_stem(t):
+            parts.append(f'"{t[:-1]}"*')
+            continue
         safe = t.replace('"', '""')
         parts.append(f'"{safe}"*' if prefix_min and len(t) >= prefix_min else f'"{safe}"')
     return " OR ".join(parts)
