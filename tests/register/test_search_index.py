@@ -274,22 +274,21 @@ def test_the_lists_search_indexes_exist_as_declared(engine):
 
 
 def test_the_query_uses_the_index(two_offices, sys_session, engine):
+    from citydip.register import listing
+
     spec = SPECS["engagements"][0]
     ws = two_offices["la"]
     with sys_session() as s:
-        sql = compiled(s, spec, "engagements", ws, "Polytechnique")
-    if backend() == "sqlite":
-        with engine.connect() as conn:
-            plan = " ".join(
-                str(r[3])
-                for r in conn.exec_driver_sql(
-                    "EXPLAIN QUERY PLAN SELECT id FROM engagements WHERE workspace_id = ? AND rowid IN "
-                    "(SELECT rowid FROM fts_engagements WHERE fts_engagements MATCH ?)",
-                    (ws, '"Polytechnique"'),
-                )
-            )
-        assert "MATCH" in sql and "fts_engagements VIRTUAL TABLE" in plan
-        return
+        stmt = listing.apply(s, spec, SPECS["engagements"][1](ws), spec.parse({"q": "Polytechnique"}), ws)
+        query = stmt.compile(s.get_bind())
+        sql = str(query)
+        if backend() == "sqlite":
+            values = tuple(query.params[name] for name in query.positiontup or ())
+            steps = [str(r[3]) for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, values)]
+            # The FTS5 matches are read first and each row is fetched by rowid: no walk over the workspace.
+            assert steps[0].startswith("SCAN fts_engagements VIRTUAL TABLE"), steps
+            assert steps[1] == "SEARCH engagements USING INTEGER PRIMARY KEY (rowid=?)", steps
+            return
     assert "ILIKE" in sql.upper()
     with engine.connect() as conn:
         conn.exec_driver_sql("SET enable_seqscan = off")

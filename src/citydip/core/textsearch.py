@@ -27,10 +27,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, bindparam, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy import column as sql_column
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Join
 
 log = logging.getLogger(__name__)
 
@@ -136,17 +149,33 @@ class SearchIndex:
         """Whether the index can answer this needle (three characters or more, no NUL)."""
         return len(text_) >= MIN_CHARS and "\x00" not in text_
 
+    def _matches(self, text_: str) -> ColumnElement[bool]:
+        return literal_column(self.fts).op("MATCH", is_comparison=True)(bindparam(None, fts_phrase(text_)))
+
     def match(self, text_: str) -> ColumnElement[bool]:
         """``<table>.rowid IN (SELECT rowid FROM fts_<table> WHERE fts_<table> MATCH '"needle"')`` (SQLite).
 
         The subquery spans every workspace; the list's own ``workspace_id`` condition keeps the answer to one.
         """
         fts = table(self.fts, sql_column("rowid", Integer))
-        matching = select(fts.c.rowid).where(
-            literal_column(self.fts).op("MATCH", is_comparison=True)(bindparam(None, fts_phrase(text_)))
-        )
+        matching = select(fts.c.rowid).where(self._matches(text_))
         rowid: ColumnElement[int] = literal_column(f"{self.table}.rowid", Integer)
         return rowid.in_(matching)
+
+    def narrow(self, stmt: Select[Any], text_: str) -> Select[Any]:
+        """The statement keeping only rows that match the needle (SQLite).
+
+        When the statement reads just this table, SQLite is made to read the FTS5 matches first and look each
+        row up by rowid (``fts CROSS JOIN table``): without it, and without ``ANALYZE`` statistics, SQLite
+        prefers walking the list's workspace index and testing every row against the match list (~25 ms per
+        400,000 rows, twice per page for the count). Otherwise the ``rowid IN (...)`` condition is added.
+        """
+        froms = stmt.get_final_froms()
+        if len(froms) == 1 and isinstance(froms[0], Table) and froms[0].name == self.table:
+            fts = table(self.fts, sql_column("rowid", Integer))
+            on = literal_column(f"{self.table}.rowid", Integer) == fts.c.rowid
+            return stmt.select_from(FtsFirst(fts, froms[0], on)).where(self._matches(text_))
+        return stmt.where(self.match(text_))
 
     def is_common(self, session: Session, text_: str) -> bool:
         """Whether the needle matches at least ``common`` rows (a probe that stops there; SQLite)."""
@@ -155,6 +184,21 @@ class SearchIndex:
             {"q": fts_phrase(text_), "n": self.common},
         ).scalar_one()
         return int(found) >= self.common
+
+
+class FtsFirst(Join):
+    """An inner join that SQLite must run with its left side (the FTS5 table) as the outer loop."""
+
+    inherit_cache = True
+
+
+@compiles(FtsFirst, "sqlite")
+def _cross_join(element: FtsFirst, compiler: Any, **kw: Any) -> str:
+    # SQLite never reorders the tables of a CROSS JOIN; otherwise this is the plain join (same linting).
+    plain = str(compiler.visit_join(element, **kw))
+    left = str(element.left._compiler_dispatch(compiler, asfrom=True))
+    prefix = left + " JOIN "
+    return left + " CROSS JOIN " + plain[len(prefix) :] if plain.startswith(prefix) else plain
 
 
 def install(conn: Connection, indexes: Sequence[SearchIndex]) -> bool:
