@@ -1,7 +1,8 @@
 """Speed benchmark for practice search on SQLite with 100,000 practices (real corpus + generated variants).
 
 Prints one JSON object: model load, full index build, query latency (p50/p95 after the first query) for
-hybrid, dense and BM25-only (keyword) search on the same index, adding one practice, and the machine load.
+hybrid (with and without the concept dictionary, 10 and 20 hits), dense and BM25-only (keyword) search on the same
+index, adding one practice, and the machine load.
 Reads ../shared/data/practices/corpus.jsonl in place. Usage: .venv/bin/python benchmarks/search.py [--docs N]
 [--database-url postgresql://...]  (the second form measures the PostgreSQL back-end in that scratch database;
 its practice_search_ tables are replaced). "with_access" timings add the rule every product search carries
@@ -118,13 +119,19 @@ def main() -> None:
         engine.search(queries[0], limit=10)
         result["first_query_after_open_s"] = round(time.perf_counter() - t0, 3)
         access = SearchFilters(access=AccessRule("ws7", network_workspaces=frozenset(f"ws{i}" for i in range(10))))
-        for mode, filters in (("keyword", None), ("dense", None), ("hybrid", None), ("hybrid", access)):
+        words_only = engine.with_options(concepts=False)  # the hybrid without the concept dictionary
+        runs: list[tuple[str, SqlSearchEngine, str, SearchFilters | None, int]] = [
+            ("bm25_only", engine, "keyword", None, 10), ("dense", engine, "dense", None, 10),
+            ("hybrid_without_concepts", words_only, "hybrid", None, 10), ("hybrid", engine, "hybrid", None, 10),
+            ("hybrid_with_access", engine, "hybrid", access, 10),
+            # the product's page size: language slots (after the first ten hits) only run when limit > 10
+            ("hybrid_limit20", engine, "hybrid", None, 20), ("hybrid_limit20_with_access", engine, "hybrid", access, 20)]
+        for name, eng, mode, filters, limit in runs:
             times = []
             for q in queries:
                 t0 = time.perf_counter()
-                engine.search(q, filters, limit=10, mode=mode)
+                eng.search(q, filters, limit=limit, mode=mode)
                 times.append(time.perf_counter() - t0)
-            name = ("bm25_only" if mode == "keyword" else mode) + ("_with_access" if filters else "")
             result[f"query_{name}_ms"] = {"p50": pct(times, 0.5), "p95": pct(times, 0.95),
                                           "mean": round(statistics.mean(times) * 1000, 2), "n": len(times)}
         times = []

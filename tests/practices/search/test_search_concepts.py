@@ -171,10 +171,12 @@ def test_slots_respect_filters(conn: sqlite3.Connection) -> None:
     eng = _engine(conn)
     ids = {d.external_id: d.id for d in _docs()}
     fused = _english_first()
-    match = eng.concept_match("Radwege ausbauen", None, 100, None)
     not_italian = filter_subquery(SearchFilters(countries=frozenset({"EN", "ES", "FR"})))
+    match = eng.concept_match("Radwege ausbauen", not_italian, 100, None)  # the search passes both the same
     _, placed = eng.language_slots(fused, match, not_italian, None)
     assert ids["cl-it-modular"] not in placed
+    hits = ext_ids(eng.search("Radwege ausbauen", SearchFilters(countries=frozenset({"EN", "ES", "FR"})), limit=30))
+    assert hits and not any(h.startswith("cl-it-") for h in hits)
 
 
 def test_slots_need_a_named_concept_and_a_long_enough_list(conn: sqlite3.Connection) -> None:

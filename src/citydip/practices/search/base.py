@@ -297,14 +297,23 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         dfs = self._doc_freqs(terms)
         if dfs is None:
             return terms
+        limit = max(COMMON_TERM_SHARE * self.indexed_count(), COMMON_TERM_MIN_DOCS)
+        rarest = {t for t, _ in sorted(((t, d) for t, d in zip(terms, dfs, strict=True) if d > 0),
+                                       key=lambda td: td[1])[:2]}
+        return [t for t, d in zip(terms, dfs, strict=True) if t in rarest or 0 < d <= limit]
+
+    def indexed_count(self) -> int:
+        """Number of indexed documents, cached until the index changes."""
         st = self.state
         if st.n_docs is None or st.n_docs_generation != st.generation:
             st.n_docs = self.count()
             st.n_docs_generation = st.generation
-        limit = max(COMMON_TERM_SHARE * st.n_docs, COMMON_TERM_MIN_DOCS)
-        rarest = {t for t, _ in sorted(((t, d) for t, d in zip(terms, dfs, strict=True) if d > 0),
-                                       key=lambda td: td[1])[:2]}
-        return [t for t, d in zip(terms, dfs, strict=True) if t in rarest or 0 < d <= limit]
+        return st.n_docs
+
+    def _word_doc_freqs(self, words: list[str]) -> dict[str, int] | None:
+        """{word: documents containing it}, or None when the back-end does not count."""
+        dfs = self._doc_freqs(words)
+        return None if dfs is None else dict(zip(words, dfs, strict=True))
 
     def _allowed(self, subq: SubQuery | None) -> set[int] | None:
         if subq is None:

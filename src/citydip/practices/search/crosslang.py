@@ -10,29 +10,37 @@ When a query names a concept of the dictionary (``concepts.py``), e.g. "Radwege 
 2. **Language slots.** RRF favours records found by several lists, so records in the corpus's big language
    (English hits found by meaning *and* by the concept list) fill the first page. For each of the five
    languages that has no hit among the first ``SLOT_DEPTH`` results, the best record written in that language
-   that names every concept of the query, more than in passing (``MIN_MENTIONS`` and one mention per
-   ``CHARS_PER_MENTION`` characters, a title mention counting ``TITLE_MENTION``), is placed right after the first ``SLOT_HEAD`` hits (candidates: BM25 over that
-   language's forms of the concepts, then of the broader concepts they point to; filters and access rule
-   applied). The first page then shows what each language has on the topic without displacing the
-   best-ranked hits. A placed hit keeps its own fused score, so scores after ``SLOT_HEAD`` may rise again.
+   that names every concept of the query, and more than in passing (``MIN_MENTIONS`` mentions and one per
+   ``CHARS_PER_MENTION`` characters, a title mention counting ``TITLE_MENTION``), is placed right after the
+   first ``SLOT_HEAD`` hits. Candidates: the concept list's matches in that language, else the best
+   ``SLOT_CANDIDATES`` of a BM25 search over that language's forms (filters and access rule applied). The
+   first page then shows what each language has on the topic without displacing the best-ranked hits. A
+   placed hit keeps its own fused score, so scores after ``SLOT_HEAD`` may rise again.
+
+On a large index, forms whose rarest word is in more than ``COMMON_FORM_SHARE`` of the documents are left out
+of these searches (``common_forms_dropped``): they cost most and say least.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from citydip.practices.search.access import AccessCheck, SubQuery
 from citydip.practices.search.concepts import LANGS, Concept, ConceptDictionary
-from citydip.practices.search.text import fold, is_stem
+from citydip.practices.search.text import is_stem
 
 CONCEPT_WEIGHT = 0.75
 SLOT_HEAD = 10
 SLOT_DEPTH = 20
-SLOT_CANDIDATES = 10
+SLOT_CANDIDATES = 5
+COMMON_FORM_SHARE = 0.015
+COMMON_FORM_MIN_DOCS = 2000
 MIN_MENTIONS = 2
 CHARS_PER_MENTION = 1000  # and at least one mention per 1,000 characters: a long text naming it once is not about it
 TITLE_MENTION = 2
@@ -53,8 +61,13 @@ class ConceptMatch:
 
 def forms_pattern(forms: Sequence[str]) -> re.Pattern[str] | None:
     """A regular expression finding any of the forms in folded text (a stem matches the words it begins)."""
+    return _pattern(tuple(sorted(set(forms), key=lambda f: (-len(f), f))))
+
+
+@lru_cache(maxsize=1024)
+def _pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
     alts = []
-    for form in sorted(set(forms), key=len, reverse=True):
+    for form in forms:
         if is_stem(form):
             alts.append(re.escape(form[:-1]) + r"\w*")
         else:
@@ -62,11 +75,20 @@ def forms_pattern(forms: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(alts) + r")\b") if alts else None
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold_text(text: str) -> str:
+    """``fold`` for long texts: lower case without accents (combining marks dropped in one pass)."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
+
+
 def mentions(pattern: re.Pattern[str] | None, title: str, body: str) -> int:
-    """How often a record names one of the forms (a title mention counts ``TITLE_MENTION``)."""
+    """How often a record (title and body already folded) names one of the forms; a title mention counts
+    ``TITLE_MENTION``."""
     if pattern is None:
         return 0
-    return len(pattern.findall(fold(title))) * TITLE_MENTION + len(pattern.findall(fold(body)))
+    return len(pattern.findall(title)) * TITLE_MENTION + len(pattern.findall(body))
 
 
 class CrossLanguageMixin:
@@ -87,6 +109,30 @@ class CrossLanguageMixin:
     def _bodies(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """{id: (title, body)} of some documents (provided by the engine)."""
 
+    @abstractmethod
+    def indexed_count(self) -> int:
+        """Number of indexed documents (provided by the engine)."""
+
+    @abstractmethod
+    def _word_doc_freqs(self, words: list[str]) -> dict[str, int] | None:
+        """{word: documents containing it} (provided by the engine)."""
+
+    def common_forms_dropped(self, terms: list[str]) -> list[str]:
+        """The terms without forms that cannot match (a word in no document) or whose rarest word is in more than
+        ``COMMON_FORM_SHARE`` of a large index.
+
+        On 100,000 documents "public buildings" or "training" match thousands of records and make the concept
+        search several times slower (FTS5 scores every match), while telling little about the concept; the
+        concept's other forms still find its records. Small indexes (under ``COMMON_FORM_MIN_DOCS`` documents
+        per form) keep every form. Stems are kept (counting them would cost a scan of the vocabulary).
+        """
+        limit = max(COMMON_FORM_SHARE * self.indexed_count(), COMMON_FORM_MIN_DOCS)
+        words = sorted({w for t in terms if not is_stem(t) for w in t.split()})
+        dfs = self._word_doc_freqs(words) if words else {}
+        if not dfs:
+            return terms
+        return [t for t in terms if is_stem(t) or 0 < min(dfs.get(w, 0) for w in t.split()) <= limit]
+
     def concept_match(self, query: str, subq: SubQuery | None, k: int, rule: AccessCheck | None) -> ConceptMatch:
         """The concepts the query names and the records that name them in any language, best first."""
         if self.concepts is None:
@@ -94,8 +140,8 @@ class CrossLanguageMixin:
         named = self.concepts.match(query)
         if not named:
             return ConceptMatch()
-        terms = self.concepts.terms(named)
-        return ConceptMatch(named, terms, self._keyword_filtered(terms, subq, k, rule))
+        terms = self.common_forms_dropped(self.concepts.terms(named))
+        return ConceptMatch(named, terms, self._keyword_filtered(terms, subq, k, rule) if terms else [])
 
     def languages_of(self, ids: Sequence[int]) -> dict[int, str]:
         """{doc id: language code} of indexed documents ('' when unknown)."""
@@ -110,6 +156,7 @@ class CrossLanguageMixin:
     def _names_every_concept(named: list[Concept], title: str, body: str) -> bool:
         """Whether a record names each concept of the query, and more than in passing."""
         total = 0
+        title, body = fold_text(title), fold_text(body)
         for concept in named:
             count = mentions(forms_pattern(concept.all_forms()), title, body)
             if count == 0:
@@ -117,20 +164,24 @@ class CrossLanguageMixin:
             total += count
         return total >= max(MIN_MENTIONS, len(body) / CHARS_PER_MENTION)
 
-    def _best_in(self, lang: str, forms: list[str], named: list[Concept], subq: SubQuery | None,
-                 rule: AccessCheck | None, taken: set[int]) -> int | None:
-        """The best record written in one language that names what the query names, or None."""
-        if not forms:
-            return None
-        found = [d for d in self._keyword_filtered(forms, subq, SLOT_CANDIDATES, rule) if d not in taken]
-        langs = self.languages_of(found)
-        candidates = [d for d in found if langs.get(d) == lang]
+    def _first_naming(self, candidates: list[int], named: list[Concept]) -> int | None:
+        """The first of the candidates that names every concept of the query more than in passing."""
         texts = self._bodies(candidates)
         for doc in candidates:
             title, body = texts.get(doc, ("", ""))
             if self._names_every_concept(named, title, body):
                 return doc
         return None
+
+    def _best_in(self, lang: str, forms: list[str], named: list[Concept], subq: SubQuery | None,
+                 rule: AccessCheck | None, taken: set[int]) -> int | None:
+        """The best record written in one language that names what the query names, or None."""
+        forms = self.common_forms_dropped(forms)
+        if not forms:
+            return None
+        found = [d for d in self._keyword_filtered(forms, subq, SLOT_CANDIDATES, rule) if d not in taken]
+        langs = self.languages_of(found)
+        return self._first_naming([d for d in found if langs.get(d) == lang], named)
 
     def language_slots(self, fused: list[tuple[int, float]], match: ConceptMatch, subq: SubQuery | None,
                        rule: AccessCheck | None) -> tuple[list[tuple[int, float]], set[int]]:
@@ -142,17 +193,21 @@ class CrossLanguageMixin:
             return fused, set()
         shown = [doc for doc, _ in fused[:SLOT_DEPTH]]
         present = set(self.languages_of(shown).values())
+        missing = [lang for lang in LANGS if lang not in present]
+        if not missing:
+            return fused, set()
         own = self.concepts.terms_by_language(match.named)
-        broader = self.concepts.terms_by_language(match.named, related=True)
+        listed = self.languages_of([d for d in match.ids if d not in shown])
         placed: list[int] = []
-        for lang in LANGS:
-            if lang in present:
-                continue
-            for forms in (own.get(lang), broader.get(lang)):  # the concepts themselves first, then broader ones
-                best = self._best_in(lang, forms or [], match.named, subq, rule, set(shown) | set(placed))
-                if best is not None:
-                    placed.append(best)
-                    break
+        for lang in missing:
+            # the concept list's own matches in that language first (no extra search), then a search over the
+            # language's forms of the concepts (a record must name them: broader forms would add nothing)
+            best = self._first_naming([d for d in match.ids if listed.get(d) == lang][:SLOT_CANDIDATES],
+                                      match.named)
+            if best is None:
+                best = self._best_in(lang, own.get(lang, []), match.named, subq, rule, set(shown) | set(placed))
+            if best is not None:
+                placed.append(best)
         if not placed:
             return fused, set()
         scores = dict(fused)

@@ -174,7 +174,7 @@ class PostgresSearchEngine(SqlSearchEngine):
         """
         st = self.state
         cache: dict[str, int] = st.features.setdefault("df", {})
-        n = self._n_docs()
+        n = self.indexed_count()
         base = int(st.features.get("df_n_docs", -1))
         if abs(n - base) > max(10, n // 100):
             cache.clear()
@@ -194,15 +194,8 @@ class PostgresSearchEngine(SqlSearchEngine):
             out.append(cache[key])
         return out
 
-    def _n_docs(self) -> int:
-        st = self.state
-        if st.n_docs is None or st.n_docs_generation != st.generation:
-            st.n_docs = self.count()
-            st.n_docs_generation = st.generation
-        return st.n_docs
-
     def _idf(self, terms: list[str]) -> list[float]:
-        n = self._n_docs()
+        n = self.indexed_count()
         return [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for df in self._doc_freqs(terms) or []]
 
     def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,

@@ -73,10 +73,19 @@ class SqliteSearchEngine(SqlSearchEngine):
         return int(existing)
 
     def _doc_freqs(self, terms: list[str]) -> list[int] | None:
+        """Documents containing each term (fts5vocab), cached until the index changes."""
+        st = self.state
+        cache: dict[str, int] | None = st.features.get("df")
+        if cache is None or st.features.get("df_generation") != st.generation or len(cache) > 50_000:
+            cache = st.features["df"] = {}
+            st.features["df_generation"] = st.generation
         out = []
         for t in terms:
-            row = self._execute("SELECT doc FROM practice_search_vocab WHERE term = ?", [fold(t)]).fetchone()
-            out.append(int(row[0]) if row else 0)
+            key = fold(t)
+            if key not in cache:
+                row = self._execute("SELECT doc FROM practice_search_vocab WHERE term = ?", [key]).fetchone()
+                cache[key] = int(row[0]) if row else 0
+            out.append(cache[key])
         return out
 
     def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
