@@ -151,8 +151,12 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
 
     @abstractmethod
     def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
-                 exclude: int | None = None) -> list[int]:
-        """Ids of up to k documents matching any term, best first (never raises on term text)."""
+                 exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
+        """Ids of up to k documents matching any term, best first (never raises on term text).
+
+        ``synonyms``: the terms are forms of the same concepts (the concept list), so a back-end may rank by a
+        cheaper score than its per-word one.
+        """
 
     @abstractmethod
     def _bodies(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
@@ -351,16 +355,16 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         return AccessCheck(self.state, filters.access)
 
     def _keyword_filtered(self, terms: list[str], subq: SubQuery | None, k: int, rule: AccessCheck | None,
-                          exclude: int | None = None) -> list[int]:
+                          exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
         """Keyword hits allowed by the filters: a larger unfiltered list checked in memory, else SQL filtering."""
         if rule is None:
-            return self._keyword(terms, subq, k, exclude)
+            return self._keyword(terms, subq, k, exclude, synonyms=synonyms)
         wide = k * POST_FILTER_FACTOR
-        raw = self._keyword(terms, None, wide, exclude)
+        raw = self._keyword(terms, None, wide, exclude, synonyms=synonyms)
         kept = [i for i in raw if rule.allows(i)]
         if len(kept) >= k or len(raw) < wide:
             return kept[:k]
-        return self._keyword(terms, subq, k, exclude)
+        return self._keyword(terms, subq, k, exclude, synonyms=synonyms)
 
     def _dense_top(self, vec: FloatArray, subq: SubQuery | None, k: int, rule: AccessCheck | None,
                    exclude: int | None = None) -> list[int]:

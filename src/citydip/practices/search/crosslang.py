@@ -98,7 +98,7 @@ class CrossLanguageMixin:
 
     @abstractmethod
     def _keyword_filtered(self, terms: list[str], subq: SubQuery | None, k: int, rule: AccessCheck | None,
-                          exclude: int | None = None) -> list[int]:
+                          exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
         """Keyword hits allowed by the filters (provided by the engine)."""
 
     @abstractmethod
@@ -141,7 +141,8 @@ class CrossLanguageMixin:
         if not named:
             return ConceptMatch()
         terms = self.common_forms_dropped(self.concepts.terms(named))
-        return ConceptMatch(named, terms, self._keyword_filtered(terms, subq, k, rule) if terms else [])
+        ids = self._keyword_filtered(terms, subq, k, rule, synonyms=True) if terms else []
+        return ConceptMatch(named, terms, ids)
 
     def languages_of(self, ids: Sequence[int]) -> dict[int, str]:
         """{doc id: language code} of indexed documents ('' when unknown)."""
@@ -179,7 +180,8 @@ class CrossLanguageMixin:
         forms = self.common_forms_dropped(forms)
         if not forms:
             return None
-        found = [d for d in self._keyword_filtered(forms, subq, SLOT_CANDIDATES, rule) if d not in taken]
+        found = [d for d in self._keyword_filtered(forms, subq, SLOT_CANDIDATES, rule, synonyms=True)
+                 if d not in taken]
         langs = self.languages_of(found)
         return self._first_naming([d for d in found if langs.get(d) == lang], named)
 

@@ -37,6 +37,7 @@ from citydip.practices.search.types import PracticeDocument
 HEADLINE_CONFIG = "practice_search_unaccent"
 RANK_WEIGHTS = "{0.5, 0, 0.5, 1.0}"  # D (body), C (unused), B (place), A (title)
 RANK_NORMALISATION = 0  # no length normalisation (measured best with the IDF weighting below)
+SYNONYM_NORMALISATION = 1  # concept list: divide by 1 + log(length), so long texts naming a form once rank lower
 HEADLINE_OPTIONS = (f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=12, "
                     "MaxFragments=1, FragmentDelimiter=\" … \"")
 
@@ -199,11 +200,13 @@ class PostgresSearchEngine(SqlSearchEngine):
         return [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for df in self._doc_freqs(terms) or []]
 
     def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
-                 exclude: int | None = None) -> list[int]:
+                 exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
+        """Idf-weighted ``ts_rank`` per word; for a concept's forms (``synonyms``) one ``ts_rank`` of the whole OR
+        query, which needs no term counts and one ranking call per match instead of one per form."""
         terms = [t for t in terms if fold(_clean(t)).strip()]
         if not terms:
             return []
-        idfs = self._idf(terms)
+        idfs = [] if synonyms else self._idf(terms)
         query_sql, params = _tsquery(terms)
         sql = (f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id FROM practice_search_terms d, q "  # noqa: S608
                "WHERE d.tsv @@ q.q")
@@ -213,11 +216,14 @@ class PostgresSearchEngine(SqlSearchEngine):
         if exclude is not None:
             sql += " AND d.id <> ?"
             params.append(exclude)
-        ranked = [_term_sql(t) for t in terms]
-        score = " + ".join(f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', d.tsv, {tsq}, {RANK_NORMALISATION})"
-                           for idf, (tsq, _p) in zip(idfs, ranked, strict=True))
-        sql += f" ORDER BY {score} DESC, d.id LIMIT ?"
-        params += [p for _s, p in ranked]
+        if synonyms:
+            sql += f" ORDER BY ts_rank('{RANK_WEIGHTS}', d.tsv, q.q, {SYNONYM_NORMALISATION}) DESC, d.id LIMIT ?"
+        else:
+            ranked = [_term_sql(t) for t in terms]
+            score = " + ".join(f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', d.tsv, {tsq}, {RANK_NORMALISATION})"
+                               for idf, (tsq, _p) in zip(idfs, ranked, strict=True))
+            sql += f" ORDER BY {score} DESC, d.id LIMIT ?"
+            params += [p for _s, p in ranked]
         params.append(k)
         return [int(r[0]) for r in self._execute(sql, params)]
 

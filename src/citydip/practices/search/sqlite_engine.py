@@ -89,7 +89,7 @@ class SqliteSearchEngine(SqlSearchEngine):
         return out
 
     def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
-                 exclude: int | None = None) -> list[int]:
+                 exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
         if not terms:
             return []
         sql = "SELECT rowid FROM practice_search_fts WHERE practice_search_fts MATCH ?"
