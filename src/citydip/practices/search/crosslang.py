@@ -155,11 +155,13 @@ class CrossLanguageMixin:
 
     @staticmethod
     def _names_every_concept(named: list[Concept], title: str, body: str) -> bool:
-        """Whether a record names each concept of the query, and more than in passing."""
+        """Whether a record names each concept of the query, and more than in passing. A narrower concept the
+        query also names counts for the broader one ("cycle lanes and bikes": a cycle lane is about bikes)."""
         total = 0
         title, body = fold_text(title), fold_text(body)
         for concept in named:
-            count = mentions(forms_pattern(concept.all_forms()), title, body)
+            narrower = [f for n in named if concept.key in n.related for f in n.all_forms()]
+            count = mentions(forms_pattern(concept.all_forms() + narrower), title, body)
             if count == 0:
                 return False
             total += count
