@@ -77,3 +77,29 @@ def test_new_practice_form_suggests_goals_with_htmx(live_server, page, library):
     meta = page.locator("main p.meta").first.inner_text()
     kept = sorted(goals[:2], key=int)
     assert f"SDG {', '.join(kept)}" in meta and goals[2] not in meta.split("SDG")[1].split("·")[0]
+
+
+def test_attach_download_link_and_delete_on_the_practice_page(live_server, page, library, tmp_path):
+    sign_in(page, live_server.url, "ana@bologna.example", PASSWORD)
+    page.goto(f"{live_server.url}/w/bologna/practices")
+    page.get_by_role("link", name="Protected cycle lanes on main roads").click()
+    plan = tmp_path / "Lanes plan.pdf"
+    plan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.get_by_label("Attach a PDF or office document (at most 20 MB)").set_input_files(str(plan))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    assert "File attached." in page.inner_text("main")
+    attachments = page.locator("section#attachments")
+    link = attachments.get_by_role("link", name="Lanes plan.pdf")
+    assert link.is_visible() and link.get_attribute("download") is not None
+    assert accessibility_problems(page) == []
+
+    fake = tmp_path / "notes.pdf"
+    fake.write_bytes(b"<html>not a pdf</html>")
+    page.get_by_label("Attach a PDF or office document (at most 20 MB)").set_input_files(str(fake))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    assert "Not attached: the file is named .pdf but is not a PDF" in page.inner_text("main")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    attachments.get_by_role("button", name="Delete Lanes plan.pdf").click()
+    assert "Attachment deleted." in page.inner_text("main")
+    assert "No files attached." in page.locator("section#attachments").inner_text()
