@@ -57,7 +57,11 @@ def test_search_json_and_filters(b):
     assert r.status_code == 200
     hits = r.json()["hits"]
     assert hits[0]["external_id"] == "api-1" and "<mark>cycle</mark>" in hits[0]["snippet_html"]
-    assert {"id", "external_id", "title", "city", "score", "snippet", "keyword_rank", "dense_rank"} <= set(hits[0])
+    assert {"id", "external_id", "title", "city", "score", "snippet", "keyword_rank", "dense_rank",
+            "matched_words"} <= set(hits[0])
+    assert hits[0]["matched_words"] is True
+    unrelated = [h for h in hits if h["title"] == "Food banks in markets"]
+    assert all(h["matched_words"] is False for h in unrelated)
     assert "Nuove piste ciclabili" in [h["title"] for h in hits]
     only13 = b.api("GET", f"{BASE}/search", params={"q": "cycle lanes", "sdg": "13"}).json()["hits"]
     assert [h["external_id"] for h in only13] == ["api-1"]

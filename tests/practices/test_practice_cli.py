@@ -28,6 +28,7 @@ def test_search_json_gives_external_id_title_city_score(cli, leeds):
     assert len(hits) == 3 and hits[0]["external_id"] == "fx-1"
     assert {"external_id", "title", "city", "score"} <= set(hits[0])
     assert hits[0]["city"] == "Leeds" and hits[0]["score"] >= hits[1]["score"] > 0
+    assert hits[0]["matched_words"] is True
     assert "fx-2" in [h["external_id"] for h in hits]  # the Italian record, by meaning
 
 

@@ -53,6 +53,14 @@ def test_search_page_highlights_and_filters_by_sdg(make_client, city):
     assert fragment.text.lstrip().startswith('<div id="results"') and "Food waste hubs" in fragment.text
 
 
+def test_hits_found_by_meaning_alone_are_labelled(make_client, city):
+    page = _login(make_client).get("/w/bologna/practices/search", params={"q": "surplus food"})
+    items = re.findall(r'<li class="hit">(.*?)</li>', page.text, re.S)
+    labelled = {re.search(r"<h3><a [^>]*>(.*?)</a>", i).group(1): "Related in meaning" in i for i in items}
+    assert labelled["Food waste hubs"] is False
+    assert len(labelled) > 1 and all(v for k, v in labelled.items() if k != "Food waste hubs")
+
+
 @pytest.mark.parametrize("q", ["", "x" * 10_000, "ሰላም ለዓለም", '"NEAR( cycle* ^lanes ) OR AND NOT', "%00\x00'; --"])
 def test_bad_queries_never_break_the_page(make_client, city, q):
     page = _login(make_client).get("/w/bologna/practices/search", params={"q": q})

@@ -66,6 +66,7 @@ def hit_out(hit: searching.PracticeHit) -> PracticeHitOut:
         id=p.id, external_id=p.external_id, title=p.title, city=p.city_name, country=p.country_code,
         workspace=hit.workspace_slug, visibility=str(p.visibility), score=hit.score, snippet=hit.snippet,
         snippet_html=hit.snippet_html, keyword_rank=hit.keyword_rank, dense_rank=hit.dense_rank,
+        matched_words=hit.matched_words,
     )
 
 

@@ -80,7 +80,7 @@ def _hit_json(hit: PracticeHit) -> dict[str, Any]:
     p = hit.practice
     return {"external_id": p.external_id or str(p.id), "title": p.title, "city": p.city_name,
             "country": p.country_code, "score": hit.score, "workspace": hit.workspace_slug,
-            "id": str(p.id)}
+            "id": str(p.id), "matched_words": hit.matched_words}
 
 
 def _read_batch(path: Path) -> list[tuple[str, str]]:
@@ -147,12 +147,13 @@ def _print_hits(query: str, hits: list[PracticeHit]) -> None:
     if not hits:
         console.print(f"No practice matches {escape(repr(query[:80]))}.", highlight=False)
         return
-    table = Table("#", "score", "external id", "title", "city", "workspace", title=f"Practices for {query[:60]!r}")
+    table = Table("#", "score", "external id", "title", "city", "workspace", "found by",
+                  title=f"Practices for {query[:60]!r}")
     for n, h in enumerate(hits, start=1):
         p = h.practice
         table.add_row(str(n), f"{h.score:.4f}", escape(p.external_id or ""), escape(p.title[:70]),
                       escape(", ".join(x for x in (p.city_name, p.country_code or "") if x)),
-                      escape(h.workspace_slug))
+                      escape(h.workspace_slug), "words" if h.matched_words else "meaning")
     console.print(table)
 
 

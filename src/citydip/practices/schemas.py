@@ -204,8 +204,10 @@ class PracticeHitOut(BaseModel):
     score: float = Field(description="Fused rank score (higher is better; comparable within one search)")
     snippet: str = Field(description="Best matching sentence, plain text")
     snippet_html: str = Field(description="The same sentence as escaped HTML with <mark> around query words")
-    keyword_rank: int | None = Field(description="Rank in the keyword list (None: found by meaning only)")
+    keyword_rank: int | None = Field(description="Rank in the list of the query's own words (None: not in it)")
     dense_rank: int | None = Field(description="Rank in the meaning list (None: found by keywords only)")
+    matched_words: bool = Field(description="The query's words, or their translations in the concept dictionary, "
+                                            "occur in the record; false: found by closeness in meaning alone")
 
 
 class SearchOut(BaseModel):

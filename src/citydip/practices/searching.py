@@ -150,6 +150,7 @@ class PracticeHit:
     snippet_html: str
     keyword_rank: int | None = None
     dense_rank: int | None = None
+    matched_words: bool = False
 
 
 @dataclass
@@ -184,7 +185,7 @@ def _resolve(session: Session, ctx: WorkspaceRef, peers: frozenset[int],
         slug, name = names.get(practice.workspace_id, ("", ""))
         score = h.score if math.isfinite(h.score) else 0.0
         out.append(PracticeHit(practice, slug, name, practice.workspace_id == ctx.id, score, h.snippet,
-                               h.snippet_html, h.keyword_rank, h.dense_rank))
+                               h.snippet_html, h.keyword_rank, h.dense_rank, h.matched_words))
     return out
 
 

@@ -115,6 +115,7 @@ def test_concept_list_finds_a_record_that_shares_no_word_with_the_query(conn: sq
                                                    else 99)
     hit = next(h for h in _engine(conn).search("Radwege ausbauen", limit=20) if h.external_id == "cl-it-modular")
     assert hit.keyword_rank is None and "<mark>piste</mark> <mark>ciclabili</mark>" in hit.snippet_html
+    assert hit.matched_words  # found through the dictionary's translation, not by meaning alone
 
 
 def test_concept_list_respects_filters(conn: sqlite3.Connection) -> None:

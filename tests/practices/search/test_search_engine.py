@@ -29,6 +29,18 @@ def test_hybrid_hits_carry_scores_ranks_and_marked_snippets(engine: SqliteSearch
     assert len({h.id for h in hits}) == len(hits)
 
 
+def test_hits_say_whether_the_query_words_occur(tmp_path: Path) -> None:
+    eng = SqliteSearchEngine(tmp_path / "m.db")
+    eng.add(PracticeDocument(id=1, external_id="bike", title="Protected bike lanes",
+                             fields={"s": "Painted bike lanes became protected lanes with kerbs."}))
+    eng.add(PracticeDocument(id=2, external_id="pavement", title="Cool pavement",
+                             fields={"s": "Reflective coating lowers street temperatures in summer."}))
+    hits = {h.external_id: h for h in eng.search("bike", limit=5)}
+    assert hits["bike"].matched_words
+    assert "pavement" not in hits or not hits["pavement"].matched_words
+    assert all(h.matched_words for h in eng.search("bike", limit=5, mode="keyword"))
+
+
 def test_snippet_html_is_escaped(tmp_path: Path) -> None:
     eng = SqliteSearchEngine(tmp_path / "s.db")
     eng.add(PracticeDocument(id=1, external_id="x", title="Bike <script>",

@@ -420,7 +420,8 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         marks = ",".join("?" * len(ids))
         meta = {int(r[0]): (str(r[1]), str(r[2])) for r in self._execute(
             f"SELECT id, external_id, title FROM practice_search_docs WHERE id IN ({marks})", ids)}  # noqa: S608
-        snippets = self._snippets(ids, set(kw) | set(xl) | set(cm.ids) | placed, terms, qvec)
+        matched = set(kw) | set(xl) | set(cm.ids) | placed
+        snippets = self._snippets(ids, matched, terms, qvec)
         hits = []
         for doc, score in fused:
             if doc not in meta:
@@ -428,7 +429,8 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             marked = snippets.get(doc, "")
             hits.append(SearchHit(id=doc, external_id=meta[doc][0], title=meta[doc][1], score=round(score, 6),
                                   snippet=strip_marks(marked), snippet_html=marked_to_html(marked),
-                                  keyword_rank=kw_rank.get(doc), dense_rank=de_rank.get(doc)))
+                                  keyword_rank=kw_rank.get(doc), dense_rank=de_rank.get(doc),
+                                  matched_words=doc in matched))
         return hits
 
     def _snippets(self, ids: list[int], matched: set[int], terms: list[str],

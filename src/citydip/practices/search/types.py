@@ -95,7 +95,11 @@ class SearchFilters:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One result: the practice ids, fused score, per-system ranks (None = not in that list) and a snippet."""
+    """One result: the practice ids, fused score, per-system ranks (None = not in that list) and a snippet.
+
+    `matched_words` is True when the query's words (in any language the dictionary knows) occur in the record;
+    False when it was found by closeness in meaning alone.
+    """
 
     id: int
     external_id: str
@@ -105,6 +109,7 @@ class SearchHit:
     snippet_html: str
     keyword_rank: int | None = None
     dense_rank: int | None = None
+    matched_words: bool = False
 
 
 class SearchEngine(Protocol):
