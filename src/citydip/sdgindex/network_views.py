@@ -156,36 +156,22 @@ def parse_year_field(text: str) -> int | None:
     return year
 
 
-@router.get("/n/{network}/index/{network_run_id}", include_in_schema=False)
-def network_run_page(request: Request, db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Response:
+def _run_page(request: Request, db: Session, access: tuple[Network, bool], network_run_id: uuid.UUID,
+              template: str) -> Response:
     net, coordinates = access
     run = _net_run(db, net, network_run_id)
-    return render_run(
-        request,
-        "sdgindex/ranking.html",
-        f"/n/{net.slug}/index",
-        run.title,
-        coordinates,
-        run_view(db, run),
-        run,
-        network=net,
-    )
+    return render_run(request, template, f"/n/{net.slug}/index", run.title, coordinates, run_view(db, run), run,
+                      network=net)
+
+
+@router.get("/n/{network}/index/{network_run_id}", include_in_schema=False)
+def network_run_page(request: Request, db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Response:
+    return _run_page(request, db, access, network_run_id, "sdgindex/ranking.html")
 
 
 @router.get("/n/{network}/index/{network_run_id}/heatmap", include_in_schema=False)
 def network_heatmap_page(request: Request, db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Response:
-    net, coordinates = access
-    run = _net_run(db, net, network_run_id)
-    return render_run(
-        request,
-        "sdgindex/heatmap.html",
-        f"/n/{net.slug}/index",
-        run.title,
-        coordinates,
-        run_view(db, run),
-        run,
-        network=net,
-    )
+    return _run_page(request, db, access, network_run_id, "sdgindex/heatmap.html")
 
 
 @router.get("/n/{network}/index/{network_run_id}/city", include_in_schema=False)

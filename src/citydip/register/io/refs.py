@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,23 @@ from sqlalchemy.orm import Session
 from citydip.core.text import fold
 from citydip.register.agreements.models import Agreement
 from citydip.register.partners.models import Partner
+
+
+def resolve_ref(ref: str, by_external: Mapping[str, uuid.UUID], ids: Collection[uuid.UUID],
+                by_name: Mapping[str, list[uuid.UUID]], *, ambiguous: str, missing: str) -> uuid.UUID:
+    """A record id from an external id, a record id or an unambiguous folded name; ValueError otherwise."""
+    if ref in by_external:
+        return by_external[ref]
+    try:
+        as_id = uuid.UUID(ref)
+    except ValueError:
+        as_id = None
+    if as_id is not None and as_id in ids:
+        return as_id
+    found = by_name.get(fold(ref), [])
+    if len(found) == 1:
+        return found[0]
+    raise ValueError(ambiguous if found else missing)
 
 
 class PartnerRefs:
@@ -38,20 +56,9 @@ class PartnerRefs:
 
     def resolve(self, ref: str) -> uuid.UUID:
         """The partner id for a reference, or ValueError saying why not."""
-        if ref in self.by_external:
-            return self.by_external[ref]
-        try:
-            as_id = uuid.UUID(ref)
-        except ValueError:
-            as_id = None
-        if as_id is not None and as_id in self.by_id:
-            return as_id
-        found = self.by_name.get(fold(ref), [])
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise ValueError(f"several partners are named '{ref[:60]}'; use the partner's external_id")
-        raise ValueError(f"no partner '{ref[:60]}' (import partners first, or use their external_id)")
+        return resolve_ref(ref, self.by_external, self.by_id.keys(), self.by_name,
+                           ambiguous=f"several partners are named '{ref[:60]}'; use the partner's external_id",
+                           missing=f"no partner '{ref[:60]}' (import partners first, or use their external_id)")
 
     def label(self, ids: list[uuid.UUID]) -> str:
         """The display label of several partners."""
@@ -86,17 +93,6 @@ class AgreementRefs:
 
     def resolve(self, ref: str) -> uuid.UUID:
         """The agreement id for a reference, or ValueError saying why not."""
-        if ref in self.by_external:
-            return self.by_external[ref]
-        try:
-            as_id = uuid.UUID(ref)
-        except ValueError:
-            as_id = None
-        if as_id is not None and as_id in self.ids:
-            return as_id
-        found = self.by_title.get(fold(ref), [])
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise ValueError(f"several agreements are titled '{ref[:60]}'; use the external_id")
-        raise ValueError(f"no agreement '{ref[:60]}'")
+        return resolve_ref(ref, self.by_external, self.ids, self.by_title,
+                           ambiguous=f"several agreements are titled '{ref[:60]}'; use the external_id",
+                           missing=f"no agreement '{ref[:60]}'")
