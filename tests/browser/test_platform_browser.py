@@ -68,3 +68,17 @@ def test_phone_width_has_no_horizontal_scroll(live_server, browser, sys_session)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
     context.close()
+
+
+def test_the_accessibility_check_reports_what_it_looks_for(page):
+    page.set_content("""<html><body><h1>One</h1><h1>Two</h1>
+      <input name="q"><img src="data:,"><button></button>
+      <details><summary>More</summary><button>Hidden until opened</button><input id="x" name="x"></details>
+      </body></html>""")
+    problems = accessibility_problems(page)
+    assert "unlabelled input name=q" in problems and "button without an accessible name" in problems
+    assert "page needs exactly one h1" in problems and "no main landmark" in problems
+    assert "html has no lang" in problems and any(p.startswith("img without alt") for p in problems)
+    assert "unlabelled input name=x" not in problems  # folded away: not seen until the details open
+    page.locator("summary").click()
+    assert "unlabelled input name=x" in accessibility_problems(page)

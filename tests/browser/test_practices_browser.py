@@ -39,12 +39,16 @@ def test_search_filter_by_sdg_open_and_more_like_this(live_server, page, library
     assert page.locator("#hits mark").first.inner_text().lower() in ("cycle", "lanes")
     assert accessibility_problems(page) == []
 
+    assert not page.get_by_label("SDG").is_visible()  # filters stay folded until asked for
+    page.locator("#search-form summary").click()
     page.get_by_label("SDG").select_option("13")
-    page.locator("#search-form").get_by_role("button", name="Search").click()
+    page.locator("#search-form").get_by_role("button", name="Apply filters").click()
     page.wait_for_function("() => !document.body.innerText.includes('Nuove piste ciclabili protette')")
     titles = page.locator("#hits h3").all_inner_texts()
     assert titles == ["Protected cycle lanes on main roads"]
     assert "sdg=13" in page.url  # the filtered search has its own address (htmx pushes it)
+    page.reload()
+    assert page.get_by_label("SDG").is_visible()  # with a filter on, the group opens by itself
 
     page.locator("#hits").get_by_role("link", name="Protected cycle lanes on main roads").click()
     assert page.get_by_role("heading", level=1, name="Protected cycle lanes on main roads").is_visible()

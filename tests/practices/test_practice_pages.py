@@ -59,6 +59,13 @@ def test_hits_found_by_meaning_alone_are_labelled(make_client, city):
     labelled = {re.search(r"<h3><a [^>]*>(.*?)</a>", i).group(1): "Related in meaning" in i for i in items}
     assert labelled["Food waste hubs"] is False
     assert len(labelled) > 1 and all(v for k, v in labelled.items() if k != "Food waste hubs")
+    assert "closest in meaning" not in page.text
+
+
+def test_a_search_whose_words_occur_nowhere_says_so_once(make_client, city):
+    page = _login(make_client).get("/w/bologna/practices/search", params={"q": "earthquake drills"})
+    assert '<li class="hit">' in page.text  # the nearest in meaning are still offered
+    assert page.text.count("closest in meaning") == 1 and "Related in meaning:" not in page.text
 
 
 @pytest.mark.parametrize("q", ["", "x" * 10_000, "ሰላም ለዓለም", '"NEAR( cycle* ^lanes ) OR AND NOT', "%00\x00'; --"])

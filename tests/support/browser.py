@@ -17,7 +17,9 @@ def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
 A11Y_SCRIPT = """
 () => {
   const problems = [];
-  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  // checkVisibility() also sees content skipped by a closed <details> (content-visibility), which has boxes
+  const visible = el => (el.checkVisibility ? el.checkVisibility()
+    : !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length));
   for (const el of document.querySelectorAll('input, select, textarea')) {
     if (el.type === 'hidden' || !visible(el)) continue;
     const id = el.id;

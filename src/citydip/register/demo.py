@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from citydip.accounts.models import Membership
 from citydip.core.tenancy import Role, Scope
 from citydip.core.web import Principal, WorkspaceContext
-from citydip.reference.models import City
+from citydip.reference.models import City, Country
 from citydip.register.agreements.schemas import AgreementIn
 from citydip.register.agreements.service import create_agreement
 from citydip.register.engagements.schemas import EngagementIn, GiftIn, ParticipantIn
@@ -87,12 +87,13 @@ def seed(session: Session, workspace: Workspace) -> None:
         return
     today = dt.date.today()
     first = partners[-2] if len(partners) > 1 else partners[0]
+    country = session.get(Country, first.country_code) if first.country_code else None
     consulate = create_partner(
         session,
         ctx,
         PartnerIn(
             kind="consulate",
-            name=f"Consulate General ({first.country_code})",
+            name=f"Consulate General of {country.name}" if country else "Consulate General",
             represented_country=first.country_code,
             head_of_post="(sample) Consul General",
             national_day="10-01",
