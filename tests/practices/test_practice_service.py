@@ -138,3 +138,10 @@ def test_goal_suggestions_have_labels_and_confidences(sys_session):
         assert all(0 <= g.confidence <= 1 for g in out)
         assert [g.confidence for g in out] == sorted((g.confidence for g in out), reverse=True)
         assert service.suggest_goals(s, "", "") == []
+
+
+def test_outcome_figures_read_as_people_write_them():
+    from citydip.practices.indexing import _figure
+
+    assert [_figure(v) for v in (40.0, 12500, 0.25, 1234.5, float("nan"), None, True, "about 30")] == [
+        "40", "12,500", "0.25", "1,234.5", "", "", "", "about 30"]

@@ -8,6 +8,7 @@ requests of the process (``IndexState``); see ``practices/search/base.py`` for h
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -67,13 +68,24 @@ def workspace_key(workspace_id: int) -> str:
     return str(workspace_id)
 
 
+def _figure(value: object) -> str:
+    """A figure as people write it: 40 rather than 40.0, thousands separated, never NaN."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            return ""
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
 def to_document(practice: Practice, region: str = "") -> PracticeDocument:
     """The search engine's view of a practice."""
     fields = {name: getattr(practice, name) or "" for name in TEXT_FIELDS}
     tags = [*practice.sectors, *practice.challenges]
     if tags:
         fields["tags"] = "; ".join(str(t) for t in tags)
-    figures = [f"{f.get('label', '')} {f.get('value', '')} {f.get('unit', '')}".strip()
+    figures = [f"{f.get('label', '')} {_figure(f.get('value'))} {f.get('unit', '')}".strip()
                for f in practice.outcome_figures or [] if isinstance(f, dict)]
     if figures:
         fields["figures"] = ". ".join(figures)

@@ -41,6 +41,14 @@ def test_hits_say_whether_the_query_words_occur(tmp_path: Path) -> None:
     assert all(h.matched_words for h in eng.search("bike", limit=5, mode="keyword"))
 
 
+def test_a_hit_found_by_meaning_shows_a_sentence_not_a_tag_list(tmp_path: Path) -> None:
+    eng = SqliteSearchEngine(tmp_path / "t.db")
+    eng.add(PracticeDocument(id=1, external_id="pavement", title="Cool pavement", fields={
+        "tags": "energy; heat; streets", "summary": "A reflective coating lowers street temperatures in summer."}))
+    hit = eng.search("bicycle parking", limit=1)[0]
+    assert hit.snippet == "A reflective coating lowers street temperatures in summer."
+
+
 def test_snippet_html_is_escaped(tmp_path: Path) -> None:
     eng = SqliteSearchEngine(tmp_path / "s.db")
     eng.add(PracticeDocument(id=1, external_id="x", title="Bike <script>",

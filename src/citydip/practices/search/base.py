@@ -52,6 +52,7 @@ COMMON_TERM_SHARE = 0.1
 COMMON_TERM_MIN_DOCS = 2000
 SNIPPET_MAX_SENTENCES = 60
 SNIPPET_DENSE_SENTENCES = 12
+SNIPPET_MIN_WORDS = 5
 MAX_LIMIT = 1000
 WORD_RE = re.compile(r"\w+")
 MODES = ("hybrid", "keyword", "dense")
@@ -453,6 +454,8 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             counts = [len({fold_word(w) for w in WORD_RE.findall(p)} & wanted) for p in parts]
             if max(counts) > 0:
                 return parts[counts.index(max(counts))]
+        # by meaning: whole sentences, not a list of tags or a bare figure, when the record has any
+        parts = [p for p in parts if len(p.split()) >= SNIPPET_MIN_WORDS] or parts
         if qvec is None or len(parts) == 1:
             return parts[0]
         mat, ok = self._embedder.embed_many(parts[:SNIPPET_DENSE_SENTENCES])
