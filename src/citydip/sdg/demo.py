@@ -50,7 +50,8 @@ def _poverty(shift: float) -> Indicator:
                 "page_content": SAMPLE_ES,
             }
         },
-        config={"progress_calculation_options": [{"direction": "negative", "target": 10, "unit": "Percent"}]},
+        config={"auto_progress_calculation": True,
+                "progress_calculation_options": [{"direction": "negative", "target": 10, "unit": "Percent"}]},
     )
 
 
@@ -70,6 +71,8 @@ def _waste(shift: float) -> Indicator:
         meta_translations={
             "es": {"indicator_name": "Residuos municipales desviados del vertedero (ejemplo)"}
         },
+        config={"auto_progress_calculation": True,
+                "progress_calculation_options": [{"direction": "positive", "target": 90}]},
     )
 
 

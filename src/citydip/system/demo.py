@@ -51,6 +51,7 @@ def create_demo(session: Session) -> DemoInfo:
     network = ws_repo.network_by_slug(session, DEMO_NETWORK[0]) or workspaces.create_network(
         session, DEMO_NETWORK[0], DEMO_NETWORK[1], DEMO_NETWORK[2]
     )
+    workspaces.add_coordinator(session, network, user)  # the demo officer also tries the coordinator's pages
     created = []
     for index, (slug, city, name) in enumerate(DEMO_WORKSPACES):
         ws = workspaces.create_workspace(session, slug, name, city)

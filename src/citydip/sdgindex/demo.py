@@ -1,0 +1,34 @@
+"""Sample network index for ``citydip demo``: the demo network's index built from its members' sample indicators.
+
+It runs through the same code a coordinator uses (``build_network_run``), so the ranking, city profile and heat
+map pages have something to show. The numbers come from the invented sample indicators and the title says so.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from citydip.sdgindex.models import NetworkIndexRun
+from citydip.sdgindex.network_data import Pick, build_network_run
+from citydip.sdgindex.service import IndexOptions
+from citydip.workspaces import repository as ws_repo
+from citydip.workspaces.models import Workspace
+
+TITLE = "Sample: demo cities on poverty and waste (invented numbers)"
+PICKS = (
+    Pick("1-2-1", "lower", best="5", worst="30", green="12", red="22"),
+    Pick("11-6-1", "higher", best="95", worst="40", green="75", red="55"),
+)
+
+
+def seed(session: Session, workspace: Workspace) -> None:
+    """(Re)build the demo network's sample index; the SDG demo has already given every member its indicators."""
+    from citydip.system.demo import DEMO_NETWORK
+
+    network = ws_repo.network_by_slug(session, DEMO_NETWORK[0])
+    if network is None or workspace.id not in {w.id for w in ws_repo.network_members(session, network.id)}:
+        return
+    session.execute(delete(NetworkIndexRun).where(NetworkIndexRun.network_id == network.id,
+                                                  NetworkIndexRun.title == TITLE))
+    build_network_run(session, network, True, "citydip demo", TITLE, PICKS, None, IndexOptions())
