@@ -192,6 +192,16 @@ def test_overdue_follow_ups_reach_the_dashboard(ana, office):
     assert "Late letter" in ana.get("/w/la/followups?overdue=true").text
 
 
+def test_partner_timeline_marks_overdue_follow_ups(ana, office, visit):
+    gz = visit["gz"]["id"]
+    ana.api("POST", f"{API}/followups", json={"task": "Late letter", "owner_id": office.editor_id,
+                                              "due_on": soon(-2), "partner_id": gz})
+    rows = re.findall(r'<tr class="tl-followup">(.*?)</tr>', ana.get(f"/w/la/partners/{gz}").text, re.S)
+    late = [r for r in rows if "Late letter" in r]
+    assert late and "overdue" in late[0]
+    assert all("overdue" not in r for r in rows if "Late letter" not in r)
+
+
 def test_map_page_draws_points_lines_and_a_table(ana, visit):
     page = ana.get("/w/la/map").text
     assert page.count("<circle") == 3  # two partner cities and the home city

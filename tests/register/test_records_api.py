@@ -179,6 +179,10 @@ def test_deleting_a_partner_keeps_engagements_and_relabels_them(ana, ties):
         ("partners", {"kind": "consulate", "name": "C", "national_day": "13-45"}, "national_day"),
         ("agreements", {"kind": "mou", "title": "X", "sdgs": [18]}, "sdgs"),
         ("agreements", {"kind": "mou", "title": "X", "challenges": ["boredom"]}, "challenges"),
+        # a misspelt or unknown field is refused, not silently dropped
+        ("followups", {"task": "T", "owner_email": "ana@lacity.example", "due_on": "2026-05-01",
+                       "partner_ids": []}, "partner_ids"),
+        ("partners", {"kind": "city", "name": "Leeds", "contry": "GB"}, "contry"),
     ],
 )
 def test_bad_input_names_the_field(ana, office, path, body, field):

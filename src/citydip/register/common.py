@@ -30,9 +30,10 @@ def problems_of(exc: ValidationError, row: int | None = None, file: str | None =
 
 
 def validate(model: type[M], data: Mapping[str, Any]) -> M:
-    """Build a schema from plain data or raise ValidationFailed naming each field."""
+    """Build a schema from form or file data (keys it does not know are left out; the API, which validates its
+    JSON bodies directly, refuses them) or raise ValidationFailed naming each field."""
     try:
-        return model.model_validate(dict(data))
+        return model.model_validate({k: v for k, v in data.items() if k in model.model_fields})
     except ValidationError as exc:
         raise ValidationFailed("Some fields are not valid.", problems_of(exc)) from None
 

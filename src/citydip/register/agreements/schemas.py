@@ -23,7 +23,7 @@ _FIELDS = ", ".join(codes(COOPERATION_FIELDS))
 class Signatory(BaseModel):
     """Someone who signed an agreement."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=200, description="Full name")
     title: str = Field("", max_length=200, description="Title at signature, e.g. Mayor")
@@ -46,7 +46,7 @@ def _check_visibility(value: str) -> str:
 class AgreementIn(BaseModel):
     """A new agreement (also what adopting a public sister-city pair sends)."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     kind: str = Field(description=f"One of {_KINDS}")
     title: str = Field(
@@ -77,7 +77,7 @@ class AgreementIn(BaseModel):
 class AgreementPatch(BaseModel):
     """Changes to an agreement; only the fields sent are changed (lists are replaced)."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     kind: str | None = Field(None, description=f"One of {_KINDS}")
     title: str | None = Field(None, min_length=1, max_length=300, description="Title")

@@ -19,7 +19,7 @@ api = APIRouter(route_class=DbRoute, tags=["challenges"])
 class ChallengeIn(BaseModel):
     """A challenge of the shared list."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", description="Stable code, e.g. extreme_heat")
     label: str = Field(min_length=1, max_length=120, description="English label")
@@ -30,7 +30,7 @@ class ChallengeIn(BaseModel):
 class ChallengePatch(BaseModel):
     """Changes to a challenge (the code stays)."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     label: str | None = Field(None, min_length=1, max_length=120, description="English label")
     description: str | None = Field(None, max_length=2000, description="What it covers")

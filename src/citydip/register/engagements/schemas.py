@@ -26,7 +26,7 @@ _STATUSES = ", ".join(codes(ENGAGEMENT_STATUSES))
 class ParticipantIn(BaseModel):
     """Someone taking part, on our side or theirs."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     side: str = Field(description="ours or theirs")
     name: str = Field(min_length=1, max_length=200, description="Full name")
@@ -53,7 +53,7 @@ class ParticipantOut(ParticipantIn):
 class GiftIn(BaseModel):
     """An entry of the gift register."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     direction: str = Field(description="given or received")
     description: str = Field(min_length=1, max_length=300, description="What the gift is")
@@ -137,7 +137,7 @@ class Outcomes(BaseModel):
 class EngagementIn(Outcomes):
     """A new engagement."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     kind: str = Field(description=f"One of {_KINDS}")
     title: str = Field(min_length=1, max_length=300, description="Title, e.g. 'Guangzhou trade delegation'")
@@ -176,7 +176,7 @@ class EngagementIn(Outcomes):
 class EngagementPatch(BaseModel):
     """Changes to an engagement; only the fields sent are changed (lists sent replace the old ones)."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     kind: str | None = Field(None, description=f"One of {_KINDS}")
     title: str | None = Field(None, min_length=1, max_length=300, description="Title")

@@ -15,7 +15,7 @@ _STATUSES = ", ".join(codes(FOLLOWUP_STATUSES))
 class FollowUpIn(BaseModel):
     """A new follow-up. Owner and due date are required."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     task: str = Field(min_length=1, max_length=300, description="What has to be done")
     owner_id: int | None = Field(None, description="User id of the owner (a member of the workspace)")
@@ -31,7 +31,7 @@ class FollowUpIn(BaseModel):
 class FollowUpPatch(BaseModel):
     """Changes to a follow-up; only the fields sent are changed."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     task: str | None = Field(None, min_length=1, max_length=300, description="What has to be done")
     owner_id: int | None = Field(None, description="User id of the owner")

@@ -30,7 +30,7 @@ def _national_day(value: str | None) -> str | None:
 class PartnerBase(BaseModel):
     """Fields shared by create and update."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     country: str | None = Field(None, max_length=80, description="Country: ISO code or English name")
     city: str | None = Field(
@@ -75,7 +75,7 @@ class PartnerIn(PartnerBase):
 class PartnerPatch(BaseModel):
     """Changes to a partner; only the fields sent are changed."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     kind: str | None = Field(None, description=f"One of {_KINDS}")
     name: str | None = Field(None, min_length=1, max_length=200, description="Name")
@@ -139,7 +139,7 @@ class PartnerPage(BaseModel):
 class PersonIn(BaseModel):
     """A new person at a partner."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     partner_id: uuid.UUID = Field(description="The partner this person belongs to")
     name: str = Field(min_length=1, max_length=200, description="Full name")
@@ -158,7 +158,7 @@ class PersonIn(BaseModel):
 class PersonPatch(BaseModel):
     """Changes to a person; only the fields sent are changed."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     partner_id: uuid.UUID | None = Field(None, description="Move to another partner")
     name: str | None = Field(None, min_length=1, max_length=200, description="Full name")

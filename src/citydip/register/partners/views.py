@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Annotated, Any
 
@@ -126,6 +127,7 @@ def partner_page(request: Request, db: Db, ctx: Ctx, partner_id: uuid.UUID) -> R
             "city": city,
             "people": repo.people_of(db, ctx.id, partner.id),
             "timeline": partner_timeline(db, ctx.id, partner.id),
+            "today": dt.date.today(),
             "consulates": [c for c in consulates if c.id != partner.id],
             "kinds": dict(PARTNER_KINDS),
             "errors": {},
