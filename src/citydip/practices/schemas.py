@@ -220,6 +220,8 @@ class SearchOut(BaseModel):
 class SuggestIn(BaseModel):
     """Text of a practice to suggest goals for."""
 
+    model_config = ConfigDict(extra="forbid")
+
     title: str = Field(default="", max_length=300)
     text: str = Field(default="", max_length=MAX_TEXT, description="Summary, problem, solution...")
 

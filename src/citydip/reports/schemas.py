@@ -6,17 +6,21 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class VlrIn(BaseModel):
     """Write a VLR draft."""
+
+    model_config = ConfigDict(extra="forbid")
 
     year: int = Field(description="The year the review reports on (2015-2100)")
 
 
 class TextsIn(BaseModel):
     """Text blocks by key: foreword, approach, governance, engagement, international, next_steps."""
+
+    model_config = ConfigDict(extra="forbid")
 
     texts: dict[str, str] = Field(description="Block key -> text (paragraphs separated by blank lines)")
 

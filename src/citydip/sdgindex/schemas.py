@@ -6,11 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class IndexRunIn(BaseModel):
     """Compute and store an index from the text of the three CSV files."""
+
+    model_config = ConfigDict(extra="forbid")
 
     title: str = Field(max_length=200, description="A name for this run, e.g. 'Network cities 2026'")
     values_csv: str = Field(description="V.csv: city,indicator,value (long) or city,<indicator>,... (wide)")
@@ -61,6 +63,8 @@ class IndexRunOut(IndexRunSummary):
 class PickIn(BaseModel):
     """One indicator of a network index built from the members' data."""
 
+    model_config = ConfigDict(extra="forbid")
+
     code: str = Field(max_length=60, description="Open SDG indicator id, e.g. 1-2-1")
     direction: str = Field(default="higher", description="higher or lower (is better)")
     best: str = Field(default="", description="Best bound; blank = mean of the five best cities")
@@ -71,6 +75,8 @@ class PickIn(BaseModel):
 
 class NetworkBuildIn(BaseModel):
     """Build a network's index from the indicator data its members share with the network."""
+
+    model_config = ConfigDict(extra="forbid")
 
     title: str = Field(max_length=200)
     indicators: list[PickIn] = Field(description="The indicators to use, with direction and bounds")

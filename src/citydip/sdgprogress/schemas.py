@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class SeriesProgressOut(BaseModel):
@@ -41,6 +41,8 @@ class IndicatorProgressOut(BaseModel):
 
 class ProgressSettingsIn(BaseModel):
     """Open SDG progress keys of an indicator-config."""
+
+    model_config = ConfigDict(extra="forbid")
 
     auto_progress_calculation: bool = Field(default=True)
     progress_calculation_options: list[dict[str, Any]] | None = Field(

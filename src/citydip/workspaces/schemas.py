@@ -29,6 +29,8 @@ class MemberOut(BaseModel):
 class MemberIn(BaseModel):
     """Add a user to a workspace or change their role."""
 
+    model_config = ConfigDict(extra="forbid")
+
     email: str = Field(max_length=254)
     role: str = Field(description="owner, editor or viewer")
 
