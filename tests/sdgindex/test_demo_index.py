@@ -1,4 +1,4 @@
-"""`citydip demo` gives the SDG progress and network index pages something to show, marked as sample data."""
+"""`citydip demo` gives the SDG progress, network index and VLR pages something to show, marked as sample data."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def test_demo_has_progress_badges_and_a_network_index(cli, make_client):
     ranking = demo.get(run_path).text
     assert "Los Angeles" in ranking and "Houston" in ranking and "NaN" not in ranking
     assert demo.get(f"{run_path}/heatmap").status_code == 200
+    reports = demo.get("/w/los-angeles/reports").text
+    assert "Text blocks written: 2 of 6" in reports
     code, out = cli("demo")  # resetting the demo replaces the sample index instead of adding another
     assert code == 0, out
     again = make_client().login(DEMO_EMAIL, DEMO_PASSWORD).get(f"/n/{net}/index").text
