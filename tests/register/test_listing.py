@@ -70,3 +70,24 @@ def test_capped_list_page_says_more_than(ana, office, monkeypatch):
     assert "more than 2 items" in page and 'rel="next"' in page
     body = ana.api("GET", "/api/v1/workspaces/la/partners?per_page=1").json()
     assert body["total_capped"] is True and body["total"] == 2
+
+
+def test_a_two_character_search_counts_to_a_lower_cap(office, sys_session, monkeypatch):
+    import citydip.core.listing as core_listing
+
+    monkeypatch.setattr(core_listing, "SCAN_COUNT_CAP", 2)
+    with sys_session() as s:
+        ctx = ctx_for(s)
+        for i in range(5):
+            create_partner(s, ctx, PartnerIn(kind="company", name=f"Firm {i} Oy", country="FI"))
+    with sys_session() as s:
+        set_scope(s, Scope.system_scope())
+
+        def page(q: str):
+            return paginate_capped(s, pr.partners_query(office.workspace_id), pr.PARTNER_LIST,
+                                   pr.PARTNER_LIST.parse({"q": q, "per_page": "10"}), office.workspace_id)
+
+        short = page("Oy")  # no trigram index can serve two characters: a scan, counted to the lower cap
+        assert short.capped and short.total == 5 and len(short.items) == 5
+        longer = page("Firm")  # the index serves it: counted exactly
+        assert not longer.capped and longer.total == 5

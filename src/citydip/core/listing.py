@@ -371,6 +371,9 @@ def _without_hint(element: Any, **_kw: Any) -> Any:
     return element.condition if isinstance(element, Unselective) else None
 
 
+SCAN_COUNT_CAP = 1_000
+
+
 def paginate(
     session: Session,
     stmt: Select[Any],
@@ -389,6 +392,12 @@ def paginate(
     stmt = spec.apply(stmt, params, session.get_bind().dialect.name, session)
     if bind:
         stmt = stmt.params(dict(bind))
+    if count_cap is not None and params.q and spec.search_index is not None and not spec.search_index.serves(
+        params.q
+    ):
+        # a one- or two-character needle is a scan of every row (no trigram index can serve it); counting to a
+        # lower cap keeps such a search under the page budget, and the page says "more than N" as usual
+        count_cap = min(count_cap, SCAN_COUNT_CAP)
     plain = cast(Select[Any], replacement_traverse(cast(Any, stmt), {}, _without_hint)).order_by(None)
     if count_cap is not None:
         plain = plain.with_only_columns(*plain.selected_columns[:1]).limit(count_cap + 1)
