@@ -181,3 +181,30 @@ def test_backup_is_consistent_while_writes_continue(cli, tmp_path, settings, fac
     users = con.execute("SELECT count(*) FROM users").fetchone()[0]
     con.close()
     assert 3 <= users <= len(written)
+
+
+def test_the_readme_commands_exist_with_the_options_they_show():
+    import shlex
+    from pathlib import Path
+
+    import typer.main
+
+    from citydip.cli import build
+
+    build()
+    root = typer.main.get_command(core_cli.app)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    lines = [ln.split("  #")[0].strip() for ln in readme.splitlines() if ln.startswith("citydip ")]
+    assert len(lines) > 20
+    wrong = []
+    for line in lines:
+        words = shlex.split(line)[1:]
+        cmd = root
+        while hasattr(cmd, "commands") and words and words[0] in cmd.commands:
+            cmd = cmd.commands[words.pop(0)]
+        if hasattr(cmd, "commands"):
+            wrong.append(f"{line}: no such command")
+            continue
+        known = {opt for p in cmd.params for opt in (*p.opts, *p.secondary_opts)}
+        wrong += [f"{line}: {w}" for w in words if w.startswith("-") and w.split("=")[0] not in known]
+    assert not wrong, wrong
