@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
-from citydip.practices.search import PracticeDocument, SearchFilters, SqliteSearchEngine
+from citydip.practices.search import AccessRule, PracticeDocument, SearchFilters, SqliteSearchEngine
 from citydip.practices.search.access import filter_subquery
 from citydip.practices.search.concepts import LANGS, ConceptDictionary, default_concepts, parse_concepts
 from citydip.practices.search.crosslang import SLOT_HEAD, ConceptMatch
@@ -178,6 +179,24 @@ def test_slots_respect_filters(conn: sqlite3.Connection) -> None:
     assert ids["cl-it-modular"] not in placed
     hits = ext_ids(eng.search("Radwege ausbauen", SearchFilters(countries=frozenset({"EN", "ES", "FR"})), limit=30))
     assert hits and not any(h.startswith("cl-it-") for h in hits)
+
+
+def test_a_slot_searched_under_the_access_rule_stays_within_what_the_workspace_may_see(
+        conn: sqlite3.Connection) -> None:
+    eng = _engine(conn)
+    docs = {d.external_id: d for d in _docs()}
+    modular = docs["cl-it-modular"].id
+    eng.search("Radwege", limit=1)  # a search loads the index state the in-memory rule reads
+    found = eng.concept_match("Radwege ausbauen", None, 100, None)
+    forced = ConceptMatch(found.named, found.terms, [])  # nothing from the list: the slot runs its own search
+    rule = eng._access_rule(SearchFilters(access=AccessRule("ws-a")))
+    assert modular in eng.language_slots(_english_first(), forced, None, rule)[1]
+    eng.update(replace(docs["cl-it-modular"], visibility="private", workspace="ws-b"))
+    eng.search("Radwege", limit=1)
+    rule = eng._access_rule(SearchFilters(access=AccessRule("ws-a")))
+    assert modular not in eng.language_slots(_english_first(), forced, None, rule)[1]
+    own = eng._access_rule(SearchFilters(access=AccessRule("ws-b")))
+    assert modular in eng.language_slots(_english_first(), forced, None, own)[1]
 
 
 def test_slots_need_a_named_concept_and_a_long_enough_list(conn: sqlite3.Connection) -> None:
