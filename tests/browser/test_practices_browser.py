@@ -107,3 +107,22 @@ def test_attach_download_link_and_delete_on_the_practice_page(live_server, page,
     attachments.get_by_role("button", name="Delete Lanes plan.pdf").click()
     assert "Attachment deleted." in page.inner_text("main")
     assert "No files attached." in page.locator("section#attachments").inner_text()
+
+
+def test_a_visitor_reads_a_published_practice(live_server, page, sys_session):
+    with sys_session() as s:
+        ws = make_workspace(s, "leeds", owner=make_user(s, "ana@leeds.example"), name="Leeds Office")
+        add_practice(s, ws, "Protected cycle lanes", city="Leeds", sdgs=[11], visibility="public",
+                     summary="The council built 25 km of protected cycle lanes.")
+        add_practice(s, ws, "Unpublished draft", visibility="private", summary="Not for visitors.")
+    page.goto(f"{live_server.url}/public/leeds/")
+    assert accessibility_problems(page) == []
+    assert page.get_by_role("heading", name="Practices we share").is_visible()
+    assert page.get_by_text("Unpublished draft").count() == 0
+    page.get_by_role("link", name="Protected cycle lanes").click()
+    assert page.get_by_role("heading", level=1, name="Protected cycle lanes").is_visible()
+    assert page.get_by_text("25 km of protected cycle lanes").is_visible()
+    assert accessibility_problems(page) == []
+    page.get_by_role("link", name="Practices we share").click()
+    assert accessibility_problems(page) == []
+    assert page.locator("ol.hits h2").all_inner_texts() == ["Protected cycle lanes"]

@@ -50,6 +50,19 @@ def own_practices(workspace_id: int) -> Select[Any]:
     return select(Practice).where(Practice.workspace_id == workspace_id)
 
 
+def published_practices(workspace_id: int) -> Select[Any]:
+    """The statement listing one workspace's public practices (its public pages, for ``paginate``)."""
+    return select(Practice).where(Practice.workspace_id == workspace_id,
+                                  Practice.visibility == Visibility.public.value)
+
+
+def practice_on_public_site(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Practice | None:
+    """A practice of a workspace as its public site may show it: the session's tenancy scope decides, so an
+    anonymous visitor reads public practices only and the workspace's members also their unpublished ones."""
+    return session.scalars(
+        select(Practice).where(Practice.workspace_id == workspace_id, Practice.id == practice_id)).first()
+
+
 def own_practice(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Practice | None:
     """One of the workspace's own practices."""
     return session.scalar(

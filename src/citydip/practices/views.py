@@ -22,11 +22,12 @@ from citydip.core.listing import paginate
 from citydip.core.templating import render
 from citydip.core.tenancy import Visibility
 from citydip.core.web import AppSettings, Ctx, Db, DbRoute
+from citydip.practices import public_views, searching, service
 from citydip.practices import repository as repo
-from citydip.practices import searching, service
 from citydip.practices.api import uploader
 from citydip.practices.importers import parse_contacts
 from citydip.practices.models import TEXT_FIELDS, Practice
+from citydip.practices.pages import goal_choices, text_sections
 from citydip.practices.vocab import CHALLENGES, SECTORS, city_size_choices, language_choices
 from citydip.reference import repository as ref_repo
 from citydip.register.challenges.models import Challenge
@@ -130,10 +131,6 @@ def form_values_of(practice: Practice, person_ids: list[uuid.UUID]) -> dict[str,
     return values
 
 
-def _goal_choices(db: Session) -> list[tuple[str, str]]:
-    return [(str(g.number), f"{g.number} {g.short_label}") for g in ref_repo.goals(db)]
-
-
 def _challenge_suggestions(db: Session) -> list[str]:
     shared = [str(label).lower() for label in db.scalars(select(Challenge.label).order_by(Challenge.position))]
     return list(dict.fromkeys([*shared, *CHALLENGES]))
@@ -143,7 +140,7 @@ def _form_context(db: Session, ctx: Ctx, values: dict[str, Any], errors: dict[st
                   practice: Practice | None, suggestions: list[service.GoalSuggestion] | None = None
                   ) -> dict[str, Any]:
     return {
-        "practice": practice, "values": values, "errors": errors, "goals": _goal_choices(db),
+        "practice": practice, "values": values, "errors": errors, "goals": goal_choices(db),
         "suggestions": suggestions or [], "countries": repo.countries(db), "languages": language_choices(),
         "sizes": city_size_choices(), "visibilities": [(v.value, _(v.value)) for v in Visibility],
         "people": repo.people_choices(db, ctx.id), "sector_list": SECTORS,
@@ -179,7 +176,7 @@ def _search_context(db: Session, ctx: Ctx, result: searching.SearchResult, title
                     like: Practice | None = None) -> dict[str, Any]:
     return {
         "result": result, "params": result.params, "hits": result.hits, "like": like, "heading": title,
-        "goals": _goal_choices(db), "countries": repo.countries(db), "regions": repo.regions(db),
+        "goals": goal_choices(db), "countries": repo.countries(db), "regions": repo.regions(db),
         "sizes": city_size_choices(), "languages": language_choices(),
         "visibilities": [(v.value, _(v.value)) for v in Visibility], "sector_list": SECTORS,
         "challenge_list": _challenge_suggestions(db),
@@ -249,21 +246,14 @@ def practice_page(request: Request, db: Db, ctx: Ctx, practice_id: uuid.UUID) ->
     similar = searching.similar_practices(db, ctx, practice, searching.SearchParams(limit=SIMILAR_ON_PAGE))
     owner = repo.workspace_slugs(db, [practice.workspace_id]).get(practice.workspace_id, ("", ""))
     city = ref_repo.city(db, practice.city_id) if practice.city_id else None
-    goals = dict(_goal_choices(db))
+    goals = dict(goal_choices(db))
     return render(request, "practices/detail.html", {
         "practice": practice, "similar": similar, "own": practice.workspace_id == ctx.id, "owner": owner,
         "people": repo.linked_people(db, ctx.id, practice.id) if practice.workspace_id == ctx.id else [],
         "attachments": service.attachments_of(db, ctx, practice), "accept": files.ACCEPT,
-        "city": city, "goals": goals, "sections": _sections(practice),
+        "city": city, "goals": goals, "sections": text_sections(practice),
         "languages": dict(language_choices()), "sizes": dict(city_size_choices()),
     })
-
-
-def _sections(practice: Practice) -> list[tuple[str, str]]:
-    labels = {"summary": _("Summary"), "problem": _("Problem"), "solution": _("Solution"),
-              "approach": _("Approach"), "participation": _("Participation"), "outcomes": _("Outcomes"),
-              "cost": _("Cost"), "transferability": _("Transferability")}
-    return [(labels[name], text) for name, text in practice.text_sections().items()]
 
 
 @router.get("/w/{ws}/practices/{practice_id}/similar", include_in_schema=False)
@@ -328,3 +318,6 @@ def delete_attachment_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id:
     service.delete_attachment(db, ctx, service.get_own_attachment(db, ctx, practice_id, attachment_id),
                               settings.data_dir)
     return _redirect(f"/w/{ctx.slug}/practices/{practice_id}#attachments", _("Attachment deleted."))
+
+
+router.include_router(public_views.router)

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citydip.core.i18n import _
+from citydip.core.public import Section
 from citydip.register.agreements.models import Agreement
 from citydip.register.vocab import AGREEMENT_KINDS
 from citydip.workspaces.models import Workspace
-
-
-@dataclass
-class Section:
-    """One section of the public page."""
-
-    title: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
 
 
 def sections(db: Session, workspace: Workspace) -> list[Section]:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from citydip.core.i18n import _
+from citydip.core.public import Section
 from citydip.sdgprogress.badges import Badge, summarise
 from citydip.sdgprogress.service import workspace_progress
 from citydip.workspaces.models import Workspace
-
-
-@dataclass
-class Section:
-    """One section of the public front page."""
-
-    title: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
 
 
 def sections(db: Session, workspace: Workspace) -> list[Section]:
