@@ -1,6 +1,11 @@
-"""The workspace's public front page: its published agreements (visibility "public")."""
+"""The register's sections of a workspace's public front page: the agreements, engagements and partners its
+office published (visibility "public"), and what the published engagements brought home."""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,24 +13,60 @@ from sqlalchemy.orm import Session
 from citydip.core.i18n import _
 from citydip.core.public import Section
 from citydip.register.agreements.models import Agreement
-from citydip.register.vocab import AGREEMENT_KINDS
+from citydip.register.engagements.models import Engagement
+from citydip.register.partners.models import Partner
+from citydip.register.vocab import AGREEMENT_KINDS, ENGAGEMENT_KINDS, PARTNER_KINDS
 from citydip.workspaces.models import Workspace
+
+PUBLIC = "public"
+SHOWN = 200
+
+
+def outcome_totals(engagements: Sequence[Engagement]) -> dict[str, Any]:
+    """Sums of the structured outcomes (investment per currency; counts); only what was recorded."""
+    counts = {"jobs": 0, "export_deals": 0, "students": 0, "agreements_signed": 0}
+    recorded = dict.fromkeys(counts, False)
+    investment: dict[str, float] = defaultdict(float)
+    for e in engagements:
+        for name in counts:
+            value = getattr(e, name)
+            if value is not None:
+                counts[name] += int(value)
+                recorded[name] = True
+        if e.investment_amount is not None:
+            investment[e.investment_currency or ""] += float(e.investment_amount)
+    return {"counts": {k: v for k, v in counts.items() if recorded[k]}, "investment": dict(investment)}
 
 
 def sections(db: Session, workspace: Workspace) -> list[Section]:
-    """Public agreements, newest first (only rows marked public are ever visible here)."""
-    rows = db.scalars(
+    """Public agreements, engagements and partners, newest first (only rows marked public are read)."""
+    out = []
+    agreements = db.scalars(
         select(Agreement)
-        .where(Agreement.workspace_id == workspace.id, Agreement.visibility == "public")
+        .where(Agreement.workspace_id == workspace.id, Agreement.visibility == PUBLIC)
         .order_by(Agreement.signed_on.desc(), Agreement.title)
-        .limit(200)
+        .limit(SHOWN)
     ).all()
-    if not rows:
-        return []
-    return [
-        Section(
-            _("Sister cities and agreements"),
-            "register/public_agreements.html",
-            {"rows": rows, "kinds": dict(AGREEMENT_KINDS)},
-        )
-    ]
+    if agreements:
+        out.append(Section(_("Sister cities and agreements"), "register/public_agreements.html",
+                           {"rows": agreements, "kinds": dict(AGREEMENT_KINDS)}))
+    engagements = db.scalars(
+        select(Engagement)
+        .where(Engagement.workspace_id == workspace.id, Engagement.visibility == PUBLIC)
+        .order_by(Engagement.starts_on.desc(), Engagement.title)
+        .limit(SHOWN)
+    ).all()
+    if engagements:
+        out.append(Section(_("Delegations, missions and meetings"), "register/public_engagements.html",
+                           {"rows": engagements, "kinds": dict(ENGAGEMENT_KINDS),
+                            "totals": outcome_totals(engagements)}))
+    partners = db.scalars(
+        select(Partner)
+        .where(Partner.workspace_id == workspace.id, Partner.visibility == PUBLIC)
+        .order_by(Partner.kind, Partner.name)
+        .limit(SHOWN)
+    ).all()
+    if partners:
+        out.append(Section(_("Partners"), "register/public_partners.html",
+                           {"rows": partners, "kinds": dict(PARTNER_KINDS)}))
+    return out
