@@ -28,5 +28,7 @@ def test_demo_seed_fills_the_register(cli, make_client):
     ):
         r = demo.get(path)
         assert r.status_code == 200, path
-    assert "Los Angeles – Guangzhou sister cities" in demo.get("/public/los-angeles/").text
+    public = demo.get("/public/los-angeles/").text
+    assert "Los Angeles – Guangzhou sister cities" in public
+    assert "Trade mission to" in public and "12,000,000 USD" in public and "85 jobs" in public
     assert "overdue" in demo.get("/w/los-angeles/").text

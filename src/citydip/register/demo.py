@@ -146,6 +146,28 @@ def seed(session: Session, workspace: Workspace) -> None:
             ],
         ),
     )
+    mission_to = partners[0]
+    create_engagement(
+        session,
+        ctx,
+        EngagementIn(
+            kind="outgoing_mission",
+            title=f"Trade mission to {mission_to.name} (sample)",
+            status="held",
+            starts_on=today - dt.timedelta(days=60),
+            ends_on=today - dt.timedelta(days=56),
+            place=mission_to.name,
+            partner_ids=[mission_to.id],
+            sdgs=[8, 9, 17],
+            purpose=f"Clean-tech and port investment. {SAMPLE}",
+            outcome_text=f"Two investment announcements and three export contracts. {SAMPLE}",
+            investment_amount=12_000_000,
+            investment_currency="USD",
+            jobs=85,
+            export_deals=3,
+            visibility="public",
+        ),
+    )
     owner = session.scalar(select(Membership.user_id).where(Membership.workspace_id == workspace.id).limit(1))
     if owner is not None:
         for task, days in (
