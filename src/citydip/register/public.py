@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from citydip.register.vocab import AGREEMENT_KINDS, ENGAGEMENT_KINDS, PARTNER_KI
 from citydip.workspaces.models import Workspace
 
 PUBLIC = "public"
+R = TypeVar("R", Agreement, Engagement, Partner)
 SHOWN = 200
 
 
@@ -38,34 +39,25 @@ def outcome_totals(engagements: Sequence[Engagement]) -> dict[str, Any]:
     return {"counts": {k: v for k, v in counts.items() if recorded[k]}, "investment": dict(investment)}
 
 
+def _published(db: Session, model: type[R], workspace: Workspace, *order: Any) -> Sequence[R]:
+    """The workspace's public rows of one record type, in this order (at most ``SHOWN``)."""
+    stmt = select(model).where(model.workspace_id == workspace.id, model.visibility == PUBLIC)
+    return db.scalars(stmt.order_by(*order).limit(SHOWN)).all()
+
+
 def sections(db: Session, workspace: Workspace) -> list[Section]:
     """Public agreements, engagements and partners, newest first (only rows marked public are read)."""
     out = []
-    agreements = db.scalars(
-        select(Agreement)
-        .where(Agreement.workspace_id == workspace.id, Agreement.visibility == PUBLIC)
-        .order_by(Agreement.signed_on.desc(), Agreement.title)
-        .limit(SHOWN)
-    ).all()
+    agreements = _published(db, Agreement, workspace, Agreement.signed_on.desc(), Agreement.title)
     if agreements:
         out.append(Section(_("Sister cities and agreements"), "register/public_agreements.html",
                            {"rows": agreements, "kinds": dict(AGREEMENT_KINDS)}))
-    engagements = db.scalars(
-        select(Engagement)
-        .where(Engagement.workspace_id == workspace.id, Engagement.visibility == PUBLIC)
-        .order_by(Engagement.starts_on.desc(), Engagement.title)
-        .limit(SHOWN)
-    ).all()
+    engagements = _published(db, Engagement, workspace, Engagement.starts_on.desc(), Engagement.title)
     if engagements:
         out.append(Section(_("Delegations, missions and meetings"), "register/public_engagements.html",
                            {"rows": engagements, "kinds": dict(ENGAGEMENT_KINDS),
                             "totals": outcome_totals(engagements)}))
-    partners = db.scalars(
-        select(Partner)
-        .where(Partner.workspace_id == workspace.id, Partner.visibility == PUBLIC)
-        .order_by(Partner.kind, Partner.name)
-        .limit(SHOWN)
-    ).all()
+    partners = _published(db, Partner, workspace, Partner.kind, Partner.name)
     if partners:
         out.append(Section(_("Partners"), "register/public_partners.html",
                            {"rows": partners, "kinds": dict(PARTNER_KINDS)}))
