@@ -36,8 +36,10 @@ def main() -> int:
         second_s = time.perf_counter() - started
         with make_sessionmaker(engine)() as session:
             set_scope(session, Scope.system_scope())
-            counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
-                      for m in (Country, Subdivision, City, SdgIndicator)}
+            counts = {
+                m.__tablename__: session.scalar(select(func.count()).select_from(m))
+                for m in (Country, Subdivision, City, SdgIndicator)
+            }
         engine.dispose()
     result = {
         "benchmark": "citydip init",

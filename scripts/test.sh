@@ -11,6 +11,7 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q -e '.[test]'
 
 echo "== ruff"; .venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/ruff format --check src tests benchmarks scripts
 echo "== mypy"; .venv/bin/mypy
 echo "== alembic check"
 SCRATCH=$(mktemp -d)

@@ -25,9 +25,15 @@ def to_document(i: int, rec: dict[str, object]) -> PracticeDocument:
     text = str(rec.get("text") or "")
     sdgs = [int(g) for g in rec.get("sdgs") or []]  # type: ignore[attr-defined]
     return PracticeDocument(
-        id=i + 1, external_id=str(rec["id"]), title=title, fields={"summary": text},
-        language=detect_language(f"{title} {text}") or "", city=str(rec.get("city") or ""),
-        country=str(rec.get("country") or ""), sdgs=sdgs, sectors=[str(rec.get("source") or "")],
+        id=i + 1,
+        external_id=str(rec["id"]),
+        title=title,
+        fields={"summary": text},
+        language=detect_language(f"{title} {text}") or "",
+        city=str(rec.get("city") or ""),
+        country=str(rec.get("country") or ""),
+        sdgs=sdgs,
+        sectors=[str(rec.get("source") or "")],
     )
 
 

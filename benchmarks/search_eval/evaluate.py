@@ -66,8 +66,9 @@ def judged_share(ranked: list[str], judged: dict[str, int], k: int = 10) -> floa
     return sum(d in judged for d in top) / len(top) if top else 1.0
 
 
-def summarise(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]],
-              langs: dict[str, str]) -> dict[str, object]:
+def summarise(
+    runs: dict[str, list[str]], qrels: dict[str, dict[str, int]], langs: dict[str, str]
+) -> dict[str, object]:
     """Mean nDCG@10 / Recall@50 overall, English and non-English (queries without judgments are skipped)."""
     groups: dict[str, list[str]] = {"all": [], "english": [], "non_english": []}
     for qid in runs:
@@ -85,8 +86,9 @@ def summarise(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]],
             "recall@50": round(sum(recall(runs[q], qrels[q]) for q in qids) / len(qids), 4),
             # condensed list (Sakai 2007): unjudged documents removed before scoring, less biased against
             # systems that did not take part in the judging pool
-            "ndcg@10_condensed": round(sum(ndcg([d for d in runs[q] if d in qrels[q]], qrels[q])
-                                           for q in qids) / len(qids), 4),
+            "ndcg@10_condensed": round(
+                sum(ndcg([d for d in runs[q] if d in qrels[q]], qrels[q]) for q in qids) / len(qids), 4
+            ),
             "judged@10": round(sum(judged_share(runs[q], qrels[q]) for q in qids) / len(qids), 4),
         }
     return out
@@ -99,8 +101,12 @@ def build_engine(db: Path, database_url: str = "") -> SqlSearchEngine:
 
         plain = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(plain, autocommit=True) as conn:
-            for table in ("practice_search_docs", "practice_search_terms", "practice_search_facets",
-                          "practice_search_meta"):
+            for table in (
+                "practice_search_docs",
+                "practice_search_terms",
+                "practice_search_facets",
+                "practice_search_meta",
+            ):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
         pg = PostgresSearchEngine(plain)
         pg.index_many(load_documents())
@@ -110,11 +116,14 @@ def build_engine(db: Path, database_url: str = "") -> SqlSearchEngine:
     return engine
 
 
-def run_all(engine: SqlSearchEngine, queries: list[tuple[str, str]],
-            depth: int = 50) -> dict[str, dict[str, list[str]]]:
+def run_all(
+    engine: SqlSearchEngine, queries: list[tuple[str, str]], depth: int = 50
+) -> dict[str, dict[str, list[str]]]:
     """Return {system: {qid: ranked external ids}} for every system."""
-    runs = {name: {qid: [h.external_id for h in engine.search(q, limit=depth, mode=mode)] for qid, q in queries}
-            for name, mode in SYSTEMS.items()}
+    runs = {
+        name: {qid: [h.external_id for h in engine.search(q, limit=depth, mode=mode)] for qid, q in queries}
+        for name, mode in SYSTEMS.items()
+    }
     plain = engine.with_options(concepts=False)
     runs[WORDS_ONLY] = {qid: [h.external_id for h in plain.search(q, limit=depth)] for qid, q in queries}
     return runs
@@ -123,13 +132,17 @@ def run_all(engine: SqlSearchEngine, queries: list[tuple[str, str]],
 def main() -> None:
     """Run the evaluation (or print the judging pool) and print JSON."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--pool", type=int, default=0,
-                    help="print unjudged documents in the top N of each system")
+    ap.add_argument(
+        "--pool", type=int, default=0, help="print unjudged documents in the top N of each system"
+    )
     ap.add_argument("--qrels", type=Path, default=HERE / "qrels.txt")
     ap.add_argument("--run", type=Path, help="score a `citydip practices search --batch` output instead")
-    ap.add_argument("--database-url", default="",
-                    help="evaluate the PostgreSQL back-end in this (scratch) database; its practice_search_ tables "
-                         "are replaced")
+    ap.add_argument(
+        "--database-url",
+        default="",
+        help="evaluate the PostgreSQL back-end in this (scratch) database; its practice_search_ tables "
+        "are replaced",
+    )
     args = ap.parse_args()
     queries = read_queries(HERE / "queries.tsv")
     langs = dict(line.split("\t") for line in (HERE / "query_languages.tsv").read_text().split("\n") if line)
@@ -161,9 +174,12 @@ def main() -> None:
                     print(f"{qid} {d} | {doc.title[:100]} | {doc.body()[:260]!r}")
             return
         engine.close()
-    result = {"backend": "postgresql" if args.database_url else "sqlite",
-              "corpus_docs": len(load_documents()), "index_build_s": round(build_s, 2),
-              "systems": {name: summarise(run, qrels, langs) for name, run in runs.items()}}
+    result = {
+        "backend": "postgresql" if args.database_url else "sqlite",
+        "corpus_docs": len(load_documents()),
+        "index_build_s": round(build_s, 2),
+        "systems": {name: summarise(run, qrels, langs) for name, run in runs.items()},
+    }
     print(json.dumps(result, indent=2))
 
 

@@ -16,14 +16,37 @@ def library(sys_session):
     with sys_session() as s:
         user = make_user(s, "ana@bologna.example", name="Ana")
         ws = make_workspace(s, "bologna", owner=user, name="Bologna Office")
-        add_practice(s, ws, "Protected cycle lanes on main roads", city="Leeds", sdgs=[11, 13],
-                     summary="The council built 25 km of cycle lanes separated from car traffic by kerbs.")
-        add_practice(s, ws, "Nuove piste ciclabili protette", city="Bologna", sdgs=[11],
-                     summary="Il comune ha realizzato una rete di piste ciclabili protette lungo le strade.")
-        add_practice(s, ws, "Ausbau des Radwegenetzes", city="Freiburg", sdgs=[3, 11],
-                     summary="Die Stadt baut sichere, vom Autoverkehr getrennte Radwege aus.")
-        add_practice(s, ws, "Food waste hubs", sdgs=[2, 12],
-                     summary="Neighbourhood hubs collect surplus food from supermarkets for families in need.")
+        add_practice(
+            s,
+            ws,
+            "Protected cycle lanes on main roads",
+            city="Leeds",
+            sdgs=[11, 13],
+            summary="The council built 25 km of cycle lanes separated from car traffic by kerbs.",
+        )
+        add_practice(
+            s,
+            ws,
+            "Nuove piste ciclabili protette",
+            city="Bologna",
+            sdgs=[11],
+            summary="Il comune ha realizzato una rete di piste ciclabili protette lungo le strade.",
+        )
+        add_practice(
+            s,
+            ws,
+            "Ausbau des Radwegenetzes",
+            city="Freiburg",
+            sdgs=[3, 11],
+            summary="Die Stadt baut sichere, vom Autoverkehr getrennte Radwege aus.",
+        )
+        add_practice(
+            s,
+            ws,
+            "Food waste hubs",
+            sdgs=[2, 12],
+            summary="Neighbourhood hubs collect surplus food from supermarkets for families in need.",
+        )
     return ws
 
 
@@ -112,8 +135,15 @@ def test_attach_download_link_and_delete_on_the_practice_page(live_server, page,
 def test_a_visitor_reads_a_published_practice(live_server, page, sys_session):
     with sys_session() as s:
         ws = make_workspace(s, "leeds", owner=make_user(s, "ana@leeds.example"), name="Leeds Office")
-        add_practice(s, ws, "Protected cycle lanes", city="Leeds", sdgs=[11], visibility="public",
-                     summary="The council built 25 km of protected cycle lanes.")
+        add_practice(
+            s,
+            ws,
+            "Protected cycle lanes",
+            city="Leeds",
+            sdgs=[11],
+            visibility="public",
+            summary="The council built 25 km of protected cycle lanes.",
+        )
         add_practice(s, ws, "Unpublished draft", visibility="private", summary="Not for visitors.")
     page.goto(f"{live_server.url}/public/leeds/")
     assert accessibility_problems(page) == []

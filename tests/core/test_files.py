@@ -79,6 +79,6 @@ def test_storage_keys_that_are_not_ours_never_become_paths(tmp_path, key):
 def test_display_names_lose_paths_and_control_characters():
     assert files.safe_filename("..\\..\\secret/plan\x00 2024.pdf") == "plan 2024.pdf"
     assert files.safe_filename("   ") == "document"
-    header = files.content_disposition("Bürgerbeteiligung \"final\".pdf")
+    header = files.content_disposition('Bürgerbeteiligung "final".pdf')
     assert header.startswith('attachment; filename="Burgerbeteiligung _final_.pdf"')
     assert "filename*=UTF-8''B%C3%BCrgerbeteiligung" in header

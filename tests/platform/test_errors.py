@@ -55,8 +55,11 @@ def test_invalid_fields_are_named(make_client, sys_session):
         "PUT", "/api/v1/workspaces/alpha/members", json={"email": "someone@example.org", "role": "emperor"}
     )
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "role"
-    r = b.api("PUT", "/api/v1/workspaces/alpha/members",
-              json={"email": "someone@example.org", "role": "viewer", "rol": "owner"})
+    r = b.api(
+        "PUT",
+        "/api/v1/workspaces/alpha/members",
+        json={"email": "someone@example.org", "role": "viewer", "rol": "owner"},
+    )
     assert r.status_code == 422 and "rol" in {d["field"] for d in r.json()["error"]["details"]}
     with sys_session() as s:
         assert s.scalar(select(func.count()).select_from(Membership)) == 1  # a typo changes nothing

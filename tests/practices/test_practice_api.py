@@ -7,11 +7,17 @@ import pytest
 from support.factories import PASSWORD, make_user, make_workspace
 
 BASE = "/api/v1/workspaces/turin/practices"
-CYCLE = {"title": "Protected cycle lanes", "city": "Leeds", "country": "GB", "sdgs": [13, 11],
-         "summary": "The council built 25 km of cycle lanes separated from traffic by kerbs.",
-         "outcome_figures": [{"label": "Lanes built", "value": 25, "unit": "km"}],
-         "links": [{"url": "https://example.org/lanes", "label": "Project page"}], "visibility": "network",
-         "external_id": "api-1"}
+CYCLE = {
+    "title": "Protected cycle lanes",
+    "city": "Leeds",
+    "country": "GB",
+    "sdgs": [13, 11],
+    "summary": "The council built 25 km of cycle lanes separated from traffic by kerbs.",
+    "outcome_figures": [{"label": "Lanes built", "value": 25, "unit": "km"}],
+    "links": [{"url": "https://example.org/lanes", "label": "Project page"}],
+    "visibility": "network",
+    "external_id": "api-1",
+}
 
 
 @pytest.fixture
@@ -49,16 +55,41 @@ def test_validation_errors_name_fields(b):
 
 def test_search_json_and_filters(b):
     b.api("POST", BASE, json=CYCLE)
-    b.api("POST", BASE, json={"title": "Nuove piste ciclabili", "city": "Bologna", "sdgs": [11],
-                              "summary": "Una rete di piste ciclabili protette."})
-    b.api("POST", BASE, json={"title": "Food banks in markets", "sdgs": [2, 12], "sectors": ["food"],
-                              "summary": "Markets give unsold food to food banks."})
+    b.api(
+        "POST",
+        BASE,
+        json={
+            "title": "Nuove piste ciclabili",
+            "city": "Bologna",
+            "sdgs": [11],
+            "summary": "Una rete di piste ciclabili protette.",
+        },
+    )
+    b.api(
+        "POST",
+        BASE,
+        json={
+            "title": "Food banks in markets",
+            "sdgs": [2, 12],
+            "sectors": ["food"],
+            "summary": "Markets give unsold food to food banks.",
+        },
+    )
     r = b.api("GET", f"{BASE}/search", params={"q": "cycle lanes"})
     assert r.status_code == 200
     hits = r.json()["hits"]
     assert hits[0]["external_id"] == "api-1" and "<mark>cycle</mark>" in hits[0]["snippet_html"]
-    assert {"id", "external_id", "title", "city", "score", "snippet", "keyword_rank", "dense_rank",
-            "matched_words"} <= set(hits[0])
+    assert {
+        "id",
+        "external_id",
+        "title",
+        "city",
+        "score",
+        "snippet",
+        "keyword_rank",
+        "dense_rank",
+        "matched_words",
+    } <= set(hits[0])
     assert hits[0]["matched_words"] is True
     unrelated = [h for h in hits if h["title"] == "Food banks in markets"]
     assert all(h["matched_words"] is False for h in unrelated)
@@ -67,8 +98,12 @@ def test_search_json_and_filters(b):
     assert [h["external_id"] for h in only13] == ["api-1"]
     food = b.api("GET", f"{BASE}/search", params={"q": "food", "sector": "Food", "limit": "1"}).json()["hits"]
     assert [h["title"] for h in food] == ["Food banks in markets"]
-    assert b.api("GET", f"{BASE}/search", params={"q": "cycle", "country": "GB", "region": "Northern Europe"}
-                 ).json()["hits"][0]["external_id"] == "api-1"
+    assert (
+        b.api(
+            "GET", f"{BASE}/search", params={"q": "cycle", "country": "GB", "region": "Northern Europe"}
+        ).json()["hits"][0]["external_id"]
+        == "api-1"
+    )
     pid = hits[0]["id"]
     similar = b.api("GET", f"{BASE}/{pid}/similar").json()["hits"]
     assert similar[0]["title"] == "Nuove piste ciclabili" and pid not in [h["id"] for h in similar]
@@ -89,9 +124,14 @@ def test_bad_filters_are_422_naming_the_parameter(b):
 
 
 def test_sdg_suggestions(b):
-    r = b.api("POST", f"{BASE}/suggest-sdgs", json={"title": "Rooftop solar on schools",
-                                                      "text": "Solar panels produce renewable energy."})
+    r = b.api(
+        "POST",
+        f"{BASE}/suggest-sdgs",
+        json={"title": "Rooftop solar on schools", "text": "Solar panels produce renewable energy."},
+    )
     assert r.status_code == 200
     goals = r.json()
-    assert len(goals) == 3 and 7 in [g["goal"] for g in goals] and all(0 <= g["confidence"] <= 1 for g in goals)
+    assert (
+        len(goals) == 3 and 7 in [g["goal"] for g in goals] and all(0 <= g["confidence"] <= 1 for g in goals)
+    )
     assert b.api("POST", f"{BASE}/suggest-sdgs", json={"title": "", "text": ""}).json() == []

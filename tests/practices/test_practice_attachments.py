@@ -59,8 +59,16 @@ def world(sys_session):
         workspaces.join_network(s, net, alpha)
         workspaces.join_network(s, net, beta)
         for vis in ("private", "network", "public"):
-            ids[vis] = str(add_practice(s, alpha, f"Cycle lanes ({vis})", summary="Protected cycle lanes.",
-                                        visibility=vis, external_id=f"cycle-{vis}").id)
+            ids[vis] = str(
+                add_practice(
+                    s,
+                    alpha,
+                    f"Cycle lanes ({vis})",
+                    summary="Protected cycle lanes.",
+                    visibility=vis,
+                    external_id=f"cycle-{vis}",
+                ).id
+            )
     return ids
 
 
@@ -92,8 +100,10 @@ def test_editor_attaches_lists_downloads_and_deletes(ana, world, settings, sys_s
     left = stored(settings)
     assert len(left) == 1 and left[0].startswith(b"PK"), "only the PDF's file is gone"
     with sys_session() as s:
-        actions = {(e.action, e.entity) for e in s.scalars(select(AuditEntry).where(
-            AuditEntry.entity == "practice_attachments"))}
+        actions = {
+            (e.action, e.entity)
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.entity == "practice_attachments"))
+        }
     assert {a for a, _e in actions} >= {"create", "delete"}, actions
 
 
@@ -107,7 +117,9 @@ def test_editor_attaches_lists_downloads_and_deletes(ana, world, settings, sys_s
         ("empty.pdf", b"", "empty"),
     ],
 )
-def test_wrong_types_are_refused_and_nothing_is_kept(ana, world, settings, sys_session, name, content, reason):
+def test_wrong_types_are_refused_and_nothing_is_kept(
+    ana, world, settings, sys_session, name, content, reason
+):
     r = upload(ana, API.format(ws="alpha", pid=world["public"]), name, content)
     assert r.status_code == 422, r.text
     detail = r.json()["error"]["details"][0]
@@ -132,8 +144,12 @@ def test_over_twenty_megabytes_is_refused_by_the_app_and_the_middleware(ana, wor
 
 def test_page_upload_shows_download_link_and_delete(ana, world, settings):
     pid = world["private"]
-    r = ana.client.post(f"/w/alpha/practices/{pid}/attachments", data={"csrf_token": ana.csrf},
-                        files={"file": ("../../etc/plan.pdf", PDF)}, follow_redirects=False)
+    r = ana.client.post(
+        f"/w/alpha/practices/{pid}/attachments",
+        data={"csrf_token": ana.csrf},
+        files={"file": ("../../etc/plan.pdf", PDF)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert r.headers["location"].endswith("#attachments") and "attached" in r.headers["location"]
     page = ana.get(f"/w/alpha/practices/{pid}").text
@@ -141,8 +157,12 @@ def test_page_upload_shows_download_link_and_delete(ana, world, settings):
     assert " download>plan.pdf</a>" in page
     att = ana.api("GET", API.format(ws="alpha", pid=pid)).json()[0]
     assert att["filename"] == "plan.pdf"
-    r = ana.client.post(f"/w/alpha/practices/{pid}/attachments", data={"csrf_token": ana.csrf},
-                        files={"file": ("x.pdf", b"GIF89a")}, follow_redirects=False)
+    r = ana.client.post(
+        f"/w/alpha/practices/{pid}/attachments",
+        data={"csrf_token": ana.csrf},
+        files={"file": ("x.pdf", b"GIF89a")},
+        follow_redirects=False,
+    )
     assert "Not%20attached" in r.headers["location"] and r.headers["location"].endswith("#attachments")
     r = ana.post(f"/w/alpha/practices/{pid}/attachments/{att['id']}/delete")
     assert r.status_code == 303 and stored(settings) == []
@@ -161,8 +181,10 @@ def test_viewers_download_but_cannot_attach_or_delete(ana, world, make_client):
 
 
 def test_attachments_are_seen_by_whoever_sees_the_practice(ana, world, make_client):
-    ids = {vis: upload(ana, API.format(ws="alpha", pid=world[vis]), f"{vis}.pdf", PDF).json()["id"]
-           for vis in ("private", "network", "public")}
+    ids = {
+        vis: upload(ana, API.format(ws="alpha", pid=world[vis]), f"{vis}.pdf", PDF).json()["id"]
+        for vis in ("private", "network", "public")
+    }
     bo = make_client().login("bo@beta.example", PASSWORD)
     gus = make_client().login("gus@gamma.example", PASSWORD)
     expected = {("beta", bo): {"network", "public"}, ("gamma", gus): {"public"}}
@@ -199,8 +221,17 @@ def test_attachment_visibility_follows_the_practice(ana, world, make_client, sys
     assert bo.get(beta_url).status_code == 404
     # a re-import that shares the practice again takes its attachments along (bulk update path)
     path = tmp_path / "share.jsonl"
-    path.write_text(json.dumps({"id": "cycle-network", "title": "Cycle lanes (network)",
-                                "summary": "Protected cycle lanes.", "visibility": "network"}) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "id": "cycle-network",
+                "title": "Cycle lanes (network)",
+                "summary": "Protected cycle lanes.",
+                "visibility": "network",
+            }
+        )
+        + "\n"
+    )
     with sys_session() as s:
         ws = workspace_by_slug(s, "alpha")
         report = import_practices(s, service.CliWorkspace(ws), path)

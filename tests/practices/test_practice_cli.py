@@ -16,7 +16,9 @@ from support.factories import make_workspace
 def leeds(cli, sys_session):
     with sys_session() as s:
         make_workspace(s, "leeds")
-    code, out = cli("practices", "import", str(FIXTURES / "import" / "practices.jsonl"), "--workspace", "leeds")
+    code, out = cli(
+        "practices", "import", str(FIXTURES / "import" / "practices.jsonl"), "--workspace", "leeds"
+    )
     assert code == 0, out
     return "leeds"
 
@@ -43,8 +45,10 @@ def test_search_table_and_filters(cli, leeds):
 
 def test_batch_prints_one_json_object_per_query(cli, leeds, tmp_path):
     queries = tmp_path / "q.tsv"
-    queries.write_text("# comment\nq1\tcycle lanes\nq2\tbanco de alimentos\nq3\t\nnot a query line\n"
-                       'q4\t"NEAR( ^*\n', encoding="utf-8")
+    queries.write_text(
+        '# comment\nq1\tcycle lanes\nq2\tbanco de alimentos\nq3\t\nnot a query line\nq4\t"NEAR( ^*\n',
+        encoding="utf-8",
+    )
     code, out = cli("practices", "search", "--batch", str(queries), "--workspace", leeds, "--limit", "2")
     assert code == 0, out
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
@@ -77,7 +81,9 @@ def test_reindex_restores_missing_and_drops_stale_entries(cli, leeds, sys_sessio
         engine.remove_many(keys[:2])
         from citydip.practices.search import PracticeDocument
 
-        engine.add(PracticeDocument(id=123456789, external_id="ghost", title="Ghost practice", workspace=str(ws.id)))
+        engine.add(
+            PracticeDocument(id=123456789, external_id="ghost", title="Ghost practice", workspace=str(ws.id))
+        )
     code, out = cli("practices", "reindex")
     assert code == 0 and "Indexed 5 practices; removed 1 stale" in out
     with sys_session() as s:
@@ -85,5 +91,7 @@ def test_reindex_restores_missing_and_drops_stale_entries(cli, leeds, sys_sessio
 
 
 def test_suggest_sdgs_command(cli):
-    code, out = cli("practices", "suggest-sdgs", "Rooftop solar on schools", "Panels produce renewable energy.")
+    code, out = cli(
+        "practices", "suggest-sdgs", "Rooftop solar on schools", "Panels produce renewable energy."
+    )
     assert code == 0 and len(out.strip().splitlines()) == 3 and "%" in out

@@ -53,8 +53,10 @@ def _practices(sys_session, slug):
 def _search(sys_session, slug, q, **kw):
     with sys_session() as s:
         params, _ = searching.parse_params({"q": q, **kw})
-        return [h.practice.external_id for h in searching.search_practices(s, service.CliWorkspace(_ws(s, slug)),
-                                                                            params)]
+        return [
+            h.practice.external_id
+            for h in searching.search_practices(s, service.CliWorkspace(_ws(s, slug)), params)
+        ]
 
 
 def test_registry_and_format_detection():
@@ -74,10 +76,15 @@ def test_jsonl_fields_are_mapped(sys_session):
     got = _practices(sys_session, "leeds")
     one = got["fx-1"]
     assert one.outcome_figures == [{"label": "Protected lanes built", "value": 25.0, "unit": "km"}]
-    assert one.contacts[0]["email"] == "ruth@example.org" and one.links == [{"url": "https://example.org/cycle-lanes",
-                                                                              "label": ""}]
-    assert (one.start_year, one.end_year, str(one.visibility), one.city_id is not None) == (2019, 2021, "public",
-                                                                                          True)
+    assert one.contacts[0]["email"] == "ruth@example.org" and one.links == [
+        {"url": "https://example.org/cycle-lanes", "label": ""}
+    ]
+    assert (one.start_year, one.end_year, str(one.visibility), one.city_id is not None) == (
+        2019,
+        2021,
+        "public",
+        True,
+    )
     two = got["fx-2"]
     assert two.summary.startswith("Il comune") and two.sdgs == [11, 13] and two.language == "it"
     assert str(two.visibility) == "network" and two.country_code == "IT"  # from the linked city
@@ -95,13 +102,17 @@ def test_reimport_updates_by_external_id(sys_session, tmp_path):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
     changed = tmp_path / "changed.jsonl"
     lines = (IMPORT / "practices.jsonl").read_text().splitlines()
-    lines[1] = json.dumps({"id": "fx-2", "title": "Zone 30 in tutta la città", "summary": "Limite di 30 km/h."})
+    lines[1] = json.dumps(
+        {"id": "fx-2", "title": "Zone 30 in tutta la città", "summary": "Limite di 30 km/h."}
+    )
     changed.write_text("\n".join(lines) + "\n")
     before = _practices(sys_session, "leeds")["fx-2"].id
     report = _import(sys_session, "leeds", changed)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 4)
     after = _practices(sys_session, "leeds")
-    assert len(after) == 5 and after["fx-2"].id == before and after["fx-2"].title == "Zone 30 in tutta la città"
+    assert (
+        len(after) == 5 and after["fx-2"].id == before and after["fx-2"].title == "Zone 30 in tutta la città"
+    )
     assert _search(sys_session, "leeds", "zone 30", mode="keyword") == ["fx-2"]
     assert "fx-2" not in _search(sys_session, "leeds", "piste ciclabili", mode="keyword")
 
@@ -111,8 +122,9 @@ def test_csv_lists_and_numbers(sys_session):
     assert (report.created, report.rejected) == (3, [])
     got = _practices(sys_session, "turin")
     assert got["csv-1"].sdgs == [7, 11, 13] and got["csv-1"].sectors == ["energy", "education"]
-    assert got["csv-1"].contacts == [{"name": "Marco Bianchi", "email": "marco@example.org", "role": "",
-                                      "organisation": ""}]
+    assert got["csv-1"].contacts == [
+        {"name": "Marco Bianchi", "email": "marco@example.org", "role": "", "organisation": ""}
+    ]
     assert got["csv-1"].budget == 450000 and got["csv-1"].end_year is None
     assert got["csv-3"].sdgs == [3, 11] and len(got["csv-3"].links) == 2
     assert got["csv-3"].challenges == ["air pollution", "heatwaves"]
@@ -125,7 +137,12 @@ def test_urbact_export_is_mapped(sys_session):
     ghent = got["urbact-0007"]
     assert ghent.title == "Shared kitchens for newcomers" and ghent.country_code == "BE"
     assert ghent.solution.startswith("Newcomers") and ghent.transferability.startswith("Any city")
-    assert (ghent.start_year, ghent.end_year, ghent.budget, ghent.budget_currency) == (2017, None, 85000, "EUR")
+    assert (ghent.start_year, ghent.end_year, ghent.budget, ghent.budget_currency) == (
+        2017,
+        None,
+        85000,
+        "EUR",
+    )
     assert ghent.sectors == ["social inclusion", "migrants"] and ghent.city_size == "medium"
     tartu = got["urbact-0012"]
     assert tartu.budget is None and tartu.end_year == 2019 and tartu.source == "URBACT good practices"
@@ -136,8 +153,18 @@ def test_each_rejected_row_is_reported_with_row_and_field(sys_session):
     report = _import(sys_session, "bad", IMPORT / "bad.jsonl")
     assert report.created == 2
     where = {(p.row, p.field.split(".")[0]) for p in report.rejected}
-    assert where == {(2, "title"), (3, "sdgs"), (4, "line"), (5, "id"), (6, "end_year"), (7, "links"),
-                     (8, "country"), (9, "line"), (10, "id"), (11, "visibility")}
+    assert where == {
+        (2, "title"),
+        (3, "sdgs"),
+        (4, "line"),
+        (5, "id"),
+        (6, "end_year"),
+        (7, "links"),
+        (8, "country"),
+        (9, "line"),
+        (10, "id"),
+        (11, "visibility"),
+    }
     assert all(p.file == "bad.jsonl" for p in report.rejected)
     assert report.rejected_rows == 10
     assert set(_practices(sys_session, "bad")) == {"ok-1", "ok-2"}
@@ -173,7 +200,10 @@ def test_cli_import_reports_counts_and_rejected_rows(cli, sys_session, tmp_path)
     code, out = cli("practices", "import", str(IMPORT / "bad.jsonl"), "--workspace", "clicity")
     assert code == 0, out
     assert "2 created" in out and "10 rejected" in out
-    assert "bad.jsonl, row 3, sdgs: goals are numbered 1 to 17, not 0, 18" in out and "bad.jsonl, row 4, line: not valid JSON" in out
+    assert (
+        "bad.jsonl, row 3, sdgs: goals are numbered 1 to 17, not 0, 18" in out
+        and "bad.jsonl, row 4, line: not valid JSON" in out
+    )
     code, out = cli("practices", "import", str(IMPORT / "practices.csv"), "--workspace", "clicity", "--json")
     assert code == 0 and json.loads(out)["created"] == 3
     code, out = cli("practices", "import", str(IMPORT / "bad.jsonl"), "--workspace", "clicity", "--strict")

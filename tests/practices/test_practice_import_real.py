@@ -21,8 +21,10 @@ EVAL = REPO / "benchmarks" / "search_eval"
 
 def _need(path: Path) -> None:
     if not path.is_file():
-        pytest.skip(f"../shared/data/{path.relative_to(REPO.parent / 'shared' / 'data')} absent: real-data "
-                    "import test needs the shared data")
+        pytest.skip(
+            f"../shared/data/{path.relative_to(REPO.parent / 'shared' / 'data')} absent: real-data "
+            "import test needs the shared data"
+        )
 
 
 def _ndcg(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
@@ -48,8 +50,11 @@ def test_shared_corpus_imports_and_search_beats_keywords_alone(sys_session):
         ctx = service.CliWorkspace(s.scalar(_ws("corpus")))
         again = import_practices(s, ctx, SHARED_CORPUS, "jsonl", default_visibility=Visibility.public)
         assert (again.created, again.updated, again.unchanged) == (0, 0, 5576)
-        queries = [line.split("\t", 1) for line in (EVAL / "queries.tsv").read_text(encoding="utf-8").splitlines()
-                   if line.strip() and not line.startswith("#")]
+        queries = [
+            line.split("\t", 1)
+            for line in (EVAL / "queries.tsv").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
         qrels: dict[str, dict[str, int]] = {}
         for line in (EVAL / "qrels.txt").read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
@@ -62,11 +67,19 @@ def test_shared_corpus_imports_and_search_beats_keywords_alone(sys_session):
                 hits = searching.search_practices(s, ctx, searching.SearchParams(q=q, limit=10, mode=mode))
                 total += _ndcg([h.practice.external_id or "" for h in hits], qrels.get(qid, {}))
             scores[mode] = total / len(queries)
-        print(f"nDCG@10 through the product: hybrid {scores['hybrid']:.3f}, keywords alone {scores['keyword']:.3f}")
+        print(
+            f"nDCG@10 through the product: hybrid {scores['hybrid']:.3f}, keywords alone {scores['keyword']:.3f}"
+        )
         assert scores["hybrid"] > scores["keyword"] + 0.05
         german = searching.search_practices(s, ctx, searching.SearchParams(q="Radwege ausbauen", limit=5))
-        assert sum("cycl" in (h.practice.title + h.practice.summary).lower() or "bicycle" in
-                   (h.practice.title + h.practice.summary).lower() for h in german) >= 4
+        assert (
+            sum(
+                "cycl" in (h.practice.title + h.practice.summary).lower()
+                or "bicycle" in (h.practice.title + h.practice.summary).lower()
+                for h in german
+            )
+            >= 4
+        )
 
 
 def test_urbact_export_imports(sys_session):
@@ -77,7 +90,9 @@ def test_urbact_export_imports(sys_session):
         ctx = service.CliWorkspace(s.scalar(_ws("urbact")))
         report = import_practices(s, ctx, SHARED_URBACT)
         assert (report.format, report.rows, report.created, report.rejected) == ("urbact", 97, 97, [])
-        hits = searching.search_practices(s, ctx, searching.SearchParams(q="creative hub in a disused school"))
+        hits = searching.search_practices(
+            s, ctx, searching.SearchParams(q="creative hub in a disused school")
+        )
         bari = next(h.practice for h in hits if h.practice.external_id == "urbact-0001")
         assert bari.city_name == "Bari" and bari.country_code == "IT" and bari.city_id is not None
         assert bari.start_year == 2014 and bari.end_year is None and bari.solution and bari.transferability

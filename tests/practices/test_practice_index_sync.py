@@ -19,8 +19,12 @@ def _search(s, ws, q, **kw):
 def test_accents_are_ignored_when_matching_and_kept_when_highlighting(sys_session):
     with sys_session() as s:
         ws = make_workspace(s, "lyon")
-        add_practice(s, ws, "Rénovation énergétique des écoles",
-                     summary="La métropole finance la rénovation énergétique de quarante écoles primaires.")
+        add_practice(
+            s,
+            ws,
+            "Rénovation énergétique des écoles",
+            summary="La métropole finance la rénovation énergétique de quarante écoles primaires.",
+        )
         add_practice(s, ws, "Street trees", summary="Planting trees in streets.")
         hits = _search(s, ws, "renovation energetique ecoles", mode="keyword")
         assert [h.practice.title for h in hits] == ["Rénovation énergétique des écoles"]
@@ -35,7 +39,9 @@ def test_a_second_session_sees_committed_changes(sys_session):
         add_practice(s, ws, "Bike sharing", summary="Shared bicycles at stations.")
     with sys_session() as s:
         ws = s.scalar(select(Workspace).where(Workspace.slug == "fresh"))
-        assert [h.practice.title for h in _search(s, ws, "bike sharing", mode="dense")][:1] == ["Bike sharing"]
+        assert [h.practice.title for h in _search(s, ws, "bike sharing", mode="dense")][:1] == [
+            "Bike sharing"
+        ]
     with sys_session() as s:  # another transaction adds a practice: readers reload the vectors
         ws = s.scalar(select(Workspace).where(Workspace.slug == "fresh"))
         add_practice(s, ws, "Heat pumps for flats", summary="Subsidies for air-to-water heat pumps.")

@@ -54,8 +54,9 @@ def world(sys_session, settings) -> World:
         w.values["practice_id"] = PARAMS["practice_id"].make(s, w)
         w.values["attachment_id"] = PARAMS["attachment_id"].make(s, w)
         w.values["ws"] = "alpha"
-        attachment = s.scalars(select(PracticeAttachment).where(
-            PracticeAttachment.id == uuid.UUID(w.values["attachment_id"]))).one()
+        attachment = s.scalars(
+            select(PracticeAttachment).where(PracticeAttachment.id == uuid.UUID(w.values["attachment_id"]))
+        ).one()
         path = files.storage_path(settings.data_dir, attachment)
         path.parent.mkdir(parents=True)
         path.write_bytes(f"%PDF-1.4 {MARKER}".encode())

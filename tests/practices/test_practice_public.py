@@ -18,11 +18,23 @@ def leeds(sys_session):
         ws = make_workspace(s, "leeds", owner=owner, city="Leeds, GB")
         make_workspace(s, "york", owner=make_user(s, "cy@york.example"))
         ids = {}
-        for title, visibility in (("Protected cycle lanes", "public"), ("Heat shelters", "network"),
-                                  ("Draft flood plan SECRET", "private")):
-            ids[visibility] = str(add_practice(s, ws, title, visibility=visibility, city="Leeds", sdgs=[11],
-                                               summary=f"{title}: what the city did.",
-                                               contacts=[{"name": "Jo Bloggs", "email": "jo@leeds.example"}]).id)
+        for title, visibility in (
+            ("Protected cycle lanes", "public"),
+            ("Heat shelters", "network"),
+            ("Draft flood plan SECRET", "private"),
+        ):
+            ids[visibility] = str(
+                add_practice(
+                    s,
+                    ws,
+                    title,
+                    visibility=visibility,
+                    city="Leeds",
+                    sdgs=[11],
+                    summary=f"{title}: what the city did.",
+                    contacts=[{"name": "Jo Bloggs", "email": "jo@leeds.example"}],
+                ).id
+            )
     return ids
 
 
@@ -53,8 +65,9 @@ def test_members_see_a_preview_of_unpublished_practices(make_client, leeds):
     assert page.status_code == 200 and "Preview: this practice is not public" in page.text
     detail = ana.get(f"/w/leeds/practices/{leeds['public']}").text
     assert f'href="/public/leeds/practices/{leeds["public"]}"' in detail  # a link to what visitors see
-    assert "/public/leeds/practices/" not in re.sub(r"\s+", " ", ana.get(
-        f"/w/leeds/practices/{leeds['private']}").text)
+    assert "/public/leeds/practices/" not in re.sub(
+        r"\s+", " ", ana.get(f"/w/leeds/practices/{leeds['private']}").text
+    )
 
 
 def test_search_on_the_public_list(client, leeds):

@@ -23,9 +23,16 @@ def _hits(session, ws, q, **filters):
 def test_create_links_city_fills_size_language_and_indexes(sys_session):
     with sys_session() as s:
         ws = make_workspace(s, "bologna-office")
-        p = add_practice(s, ws, "Nuove piste ciclabili protette", city="Bologna", country="IT",
-                         summary="Il comune ha realizzato una rete di piste ciclabili protette lungo le strade.",
-                         sdgs=[13, 11, 11], sectors=["Mobility ", "mobility"])
+        p = add_practice(
+            s,
+            ws,
+            "Nuove piste ciclabili protette",
+            city="Bologna",
+            country="IT",
+            summary="Il comune ha realizzato una rete di piste ciclabili protette lungo le strade.",
+            sdgs=[13, 11, 11],
+            sectors=["Mobility ", "mobility"],
+        )
         assert p.city_id is not None and p.city_name == "Bologna" and p.country_code == "IT"
         assert p.city_size == "medium"  # Bologna has about 390,000 people in GeoNames
         assert p.language == "it"
@@ -47,7 +54,9 @@ def test_update_reindexes_and_delete_removes_from_index(sys_session):
         ws = make_workspace(s)
         p = add_practice(s, ws, "Rooftop gardens", summary="Community gardens on school roofs.")
         ctx = service.CliWorkspace(ws)
-        data = PracticeIn(title="Superblocks pilot", summary="Streets closed to through traffic in one block.")
+        data = PracticeIn(
+            title="Superblocks pilot", summary="Streets closed to through traffic in one block."
+        )
         service.update_practice(s, ctx, p, data)
         assert _hits(s, ws, "superblocks", mode="keyword") == ["Superblocks pilot"]
         assert _hits(s, ws, "rooftop gardens", mode="keyword") == []
@@ -81,15 +90,18 @@ def test_external_id_unique_per_workspace(sys_session):
         assert err.value.details[0].field == "external_id"
 
 
-@pytest.mark.parametrize(("field", "value", "where"), [
-    ("title", "", "title"),
-    ("sdgs", [0, 18], "sdgs"),
-    ("end_year", 1990, "end_year"),
-    ("links", [{"url": "javascript:alert(1)"}], "links.0.url"),
-    ("budget", float("nan"), "budget"),
-    ("visibility", "secret", "visibility"),
-    ("contacts", [{"role": "mayor"}], "contacts.0"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("title", "", "title"),
+        ("sdgs", [0, 18], "sdgs"),
+        ("end_year", 1990, "end_year"),
+        ("links", [{"url": "javascript:alert(1)"}], "links.0.url"),
+        ("budget", float("nan"), "budget"),
+        ("visibility", "secret", "visibility"),
+        ("contacts", [{"role": "mayor"}], "contacts.0"),
+    ],
+)
 def test_validation_names_the_field(field, value, where):
     data = {"title": "A practice", "start_year": 2000, field: value}
     with pytest.raises(ValidationFailed) as err:
@@ -131,8 +143,11 @@ def test_viewer_cannot_create(sys_session, factory):
 
 def test_goal_suggestions_have_labels_and_confidences(sys_session):
     with sys_session() as s:
-        out = service.suggest_goals(s, "Clean drinking water for rural schools",
-                                    "Solar pumps provide safe drinking water and sanitation to schools.")
+        out = service.suggest_goals(
+            s,
+            "Clean drinking water for rural schools",
+            "Solar pumps provide safe drinking water and sanitation to schools.",
+        )
         assert len(out) == 3
         assert 6 in [g.goal for g in out] and all(g.label for g in out)
         assert all(0 <= g.confidence <= 1 for g in out)
@@ -144,4 +159,12 @@ def test_outcome_figures_read_as_people_write_them():
     from citydip.practices.indexing import _figure
 
     assert [_figure(v) for v in (40.0, 12500, 0.25, 1234.5, float("nan"), None, True, "about 30")] == [
-        "40", "12,500", "0.25", "1,234.5", "", "", "", "about 30"]
+        "40",
+        "12,500",
+        "0.25",
+        "1,234.5",
+        "",
+        "",
+        "",
+        "about 30",
+    ]

@@ -16,8 +16,15 @@ from practices.practice_helpers import add_practice
 from support.factories import PASSWORD, add_member, make_user, make_workspace
 
 TEXT = "Lighthouse programme: rooftop solar panels on municipal schools to cut electricity bills."
-VISIBLE = {"ALPHA-PRIVATE", "ALPHA-NETWORK", "BETA-NETWORK", "BETA-PUBLIC", "GAMMA-PUBLIC", "DELTA-NETWORK",
-           "DELTA-PUBLIC"}
+VISIBLE = {
+    "ALPHA-PRIVATE",
+    "ALPHA-NETWORK",
+    "BETA-NETWORK",
+    "BETA-PUBLIC",
+    "GAMMA-PUBLIC",
+    "DELTA-NETWORK",
+    "DELTA-PUBLIC",
+}
 HIDDEN = {"BETA-PRIVATE", "GAMMA-PRIVATE", "GAMMA-NETWORK", "DELTA-PRIVATE"}
 
 
@@ -40,8 +47,9 @@ def world(sys_session):
                 if ws.slug == "alpha" and vis == "public":
                     continue
                 name = f"{ws.slug.upper()}-{vis.upper()}"
-                ids[name] = add_practice(s, ws, f"{name} rooftop solar", summary=TEXT, visibility=vis,
-                                         external_id=name, sdgs=[7]).id
+                ids[name] = add_practice(
+                    s, ws, f"{name} rooftop solar", summary=TEXT, visibility=vis, external_id=name, sdgs=[7]
+                ).id
     return ids
 
 
@@ -58,22 +66,36 @@ def test_search_page_shows_own_shared_and_public_only(make_client, world):
 
 def test_api_search_and_more_like_this_follow_the_same_rule(make_client, world):
     b = make_client().login("ana@alpha.example", PASSWORD)
-    hits = b.api("GET", "/api/v1/workspaces/alpha/practices/search",
-                 params={"q": "Lighthouse rooftop solar", "limit": "50"}).json()["hits"]
+    hits = b.api(
+        "GET",
+        "/api/v1/workspaces/alpha/practices/search",
+        params={"q": "Lighthouse rooftop solar", "limit": "50"},
+    ).json()["hits"]
     assert {h["external_id"] for h in hits} == VISIBLE
-    similar = b.api("GET", f"/api/v1/workspaces/alpha/practices/{world['ALPHA-PRIVATE']}/similar",
-                    params={"limit": "50"}).json()["hits"]
+    similar = b.api(
+        "GET", f"/api/v1/workspaces/alpha/practices/{world['ALPHA-PRIVATE']}/similar", params={"limit": "50"}
+    ).json()["hits"]
     assert {h["external_id"] for h in similar} == VISIBLE - {"ALPHA-PRIVATE"}
 
 
 def test_visibility_filter_and_other_workspaces_view(make_client, world):
     b = make_client().login("bo@beta.example", PASSWORD)
-    hits = b.api("GET", "/api/v1/workspaces/beta/practices/search",
-                 params={"q": "rooftop solar", "limit": "50"}).json()["hits"]
-    assert {h["external_id"] for h in hits} == {"BETA-PRIVATE", "BETA-NETWORK", "BETA-PUBLIC", "ALPHA-NETWORK",
-                                                "GAMMA-PUBLIC", "DELTA-PUBLIC"}
-    public = b.api("GET", "/api/v1/workspaces/beta/practices/search",
-                   params={"q": "rooftop solar", "visibility": "public", "limit": "50"}).json()["hits"]
+    hits = b.api(
+        "GET", "/api/v1/workspaces/beta/practices/search", params={"q": "rooftop solar", "limit": "50"}
+    ).json()["hits"]
+    assert {h["external_id"] for h in hits} == {
+        "BETA-PRIVATE",
+        "BETA-NETWORK",
+        "BETA-PUBLIC",
+        "ALPHA-NETWORK",
+        "GAMMA-PUBLIC",
+        "DELTA-PUBLIC",
+    }
+    public = b.api(
+        "GET",
+        "/api/v1/workspaces/beta/practices/search",
+        params={"q": "rooftop solar", "visibility": "public", "limit": "50"},
+    ).json()["hits"]
     assert {h["external_id"] for h in public} == {"BETA-PUBLIC", "GAMMA-PUBLIC", "DELTA-PUBLIC"}
 
 
@@ -96,23 +118,35 @@ def test_shared_practices_are_read_only_for_others(make_client, world):
     assert b.get(f"/w/alpha/practices/{pid}/edit").status_code == 404
     assert b.post(f"/w/alpha/practices/{pid}/delete").status_code == 404
     assert b.api("DELETE", f"/api/v1/workspaces/alpha/practices/{pid}").status_code == 404
-    assert b.api("PUT", f"/api/v1/workspaces/alpha/practices/{pid}", json={"title": "hijack"}).status_code == 404
+    assert (
+        b.api("PUT", f"/api/v1/workspaces/alpha/practices/{pid}", json={"title": "hijack"}).status_code == 404
+    )
 
 
 def test_anonymous_and_outsiders_get_404(make_client, world):
     anon = make_client()
-    assert anon.get("/api/v1/workspaces/alpha/practices/search", params={"q": "solar"}).status_code in (401, 404)
+    assert anon.get("/api/v1/workspaces/alpha/practices/search", params={"q": "solar"}).status_code in (
+        401,
+        404,
+    )
     gus = make_client().login("gus@gamma.example", PASSWORD)
     assert gus.get("/w/alpha/practices/search", params={"q": "solar"}).status_code == 404
-    hits = gus.api("GET", "/api/v1/workspaces/gamma/practices/search",
-                   params={"q": "rooftop solar", "limit": "50"}).json()["hits"]
-    assert {h["external_id"] for h in hits} == {"GAMMA-PRIVATE", "GAMMA-NETWORK", "GAMMA-PUBLIC", "BETA-PUBLIC",
-                                                "DELTA-PUBLIC"}
+    hits = gus.api(
+        "GET", "/api/v1/workspaces/gamma/practices/search", params={"q": "rooftop solar", "limit": "50"}
+    ).json()["hits"]
+    assert {h["external_id"] for h in hits} == {
+        "GAMMA-PRIVATE",
+        "GAMMA-NETWORK",
+        "GAMMA-PUBLIC",
+        "BETA-PUBLIC",
+        "DELTA-PUBLIC",
+    }
 
 
 def test_command_line_searches_as_the_workspace(cli, world):
-    code, out = cli("practices", "search", "rooftop solar schools", "--workspace", "alpha", "--limit", "50",
-                    "--json")
+    code, out = cli(
+        "practices", "search", "rooftop solar schools", "--workspace", "alpha", "--limit", "50", "--json"
+    )
     assert code == 0, out
     found = {h["external_id"] for h in json.loads(out)}
     # the command line has no user: it sees what the workspace sees through its networks (not delta's records,

@@ -194,8 +194,11 @@ def test_overdue_follow_ups_reach_the_dashboard(ana, office):
 
 def test_partner_timeline_marks_overdue_follow_ups(ana, office, visit):
     gz = visit["gz"]["id"]
-    ana.api("POST", f"{API}/followups", json={"task": "Late letter", "owner_id": office.editor_id,
-                                              "due_on": soon(-2), "partner_id": gz})
+    ana.api(
+        "POST",
+        f"{API}/followups",
+        json={"task": "Late letter", "owner_id": office.editor_id, "due_on": soon(-2), "partner_id": gz},
+    )
     rows = re.findall(r'<tr class="tl-followup">(.*?)</tr>', ana.get(f"/w/la/partners/{gz}").text, re.S)
     late = [r for r in rows if "Late letter" in r]
     assert late and "overdue" in late[0]

@@ -84,8 +84,13 @@ def test_a_two_character_search_counts_to_a_lower_cap(office, sys_session, monke
         set_scope(s, Scope.system_scope())
 
         def page(q: str):
-            return paginate_capped(s, pr.partners_query(office.workspace_id), pr.PARTNER_LIST,
-                                   pr.PARTNER_LIST.parse({"q": q, "per_page": "10"}), office.workspace_id)
+            return paginate_capped(
+                s,
+                pr.partners_query(office.workspace_id),
+                pr.PARTNER_LIST,
+                pr.PARTNER_LIST.parse({"q": q, "per_page": "10"}),
+                office.workspace_id,
+            )
 
         short = page("Oy")  # no trigram index can serve two characters: a scan, counted to the lower cap
         assert short.capped and short.total == 5 and len(short.items) == 5

@@ -11,16 +11,49 @@ def test_public_front_page_shows_published_register_records_only(ana, office, cl
         assert r.status_code == 201, r.text
         return r.json()
 
-    shown = post("partners", {"kind": "city_network", "name": "C40 Cities", "visibility": "public",
-                              "website": "https://www.c40.org"})
-    post("partners", {"kind": "company", "name": "Quiet Partner Ltd", "website": "javascript:alert(1)",
-                      "visibility": "public"})
+    shown = post(
+        "partners",
+        {
+            "kind": "city_network",
+            "name": "C40 Cities",
+            "visibility": "public",
+            "website": "https://www.c40.org",
+        },
+    )
+    post(
+        "partners",
+        {
+            "kind": "company",
+            "name": "Quiet Partner Ltd",
+            "website": "javascript:alert(1)",
+            "visibility": "public",
+        },
+    )
     post("partners", {"kind": "company", "name": "Hidden Supplier Inc"})  # private
-    post("engagements", {"kind": "incoming_delegation", "title": "Busan port delegation", "starts_on": "2026-03-02",
-                         "visibility": "public", "jobs": 120, "investment_amount": 2_500_000,
-                         "investment_currency": "USD", "partner_ids": [shown["id"]]})
-    post("engagements", {"kind": "outgoing_mission", "title": "Trade mission to Seoul", "starts_on": "2026-04-10",
-                         "visibility": "public", "jobs": 30, "students": 12})
+    post(
+        "engagements",
+        {
+            "kind": "incoming_delegation",
+            "title": "Busan port delegation",
+            "starts_on": "2026-03-02",
+            "visibility": "public",
+            "jobs": 120,
+            "investment_amount": 2_500_000,
+            "investment_currency": "USD",
+            "partner_ids": [shown["id"]],
+        },
+    )
+    post(
+        "engagements",
+        {
+            "kind": "outgoing_mission",
+            "title": "Trade mission to Seoul",
+            "starts_on": "2026-04-10",
+            "visibility": "public",
+            "jobs": 30,
+            "students": 12,
+        },
+    )
     post("engagements", {"kind": "meeting", "title": "Confidential briefing", "starts_on": "2026-05-01"})
     page = client.get("/public/la/").text
     assert "Delegations, missions and meetings" in page and "Partners" in page

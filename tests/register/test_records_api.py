@@ -180,8 +180,11 @@ def test_deleting_a_partner_keeps_engagements_and_relabels_them(ana, ties):
         ("agreements", {"kind": "mou", "title": "X", "sdgs": [18]}, "sdgs"),
         ("agreements", {"kind": "mou", "title": "X", "challenges": ["boredom"]}, "challenges"),
         # a misspelt or unknown field is refused, not silently dropped
-        ("followups", {"task": "T", "owner_email": "ana@lacity.example", "due_on": "2026-05-01",
-                       "partner_ids": []}, "partner_ids"),
+        (
+            "followups",
+            {"task": "T", "owner_email": "ana@lacity.example", "due_on": "2026-05-01", "partner_ids": []},
+            "partner_ids",
+        ),
         ("partners", {"kind": "city", "name": "Leeds", "contry": "GB"}, "contry"),
     ],
 )

@@ -39,7 +39,12 @@ def _files() -> dict:
 
 
 def _upload(browser, slug: str = "summit"):
-    data = {"title": "Summit index", "goal_colour": "two-worst", "impute": "region", "csrf_token": browser.csrf}
+    data = {
+        "title": "Summit index",
+        "goal_colour": "two-worst",
+        "impute": "region",
+        "csrf_token": browser.csrf,
+    }
     return browser.client.post(f"/n/{slug}/index/upload", data=data, files=_files(), follow_redirects=False)
 
 

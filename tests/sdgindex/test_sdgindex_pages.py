@@ -66,8 +66,14 @@ def test_upload_ranking_heatmap_city_and_csv_match_the_command(make_client, sys_
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("text/csv")
     expected = _cli_csv(
-        "--values", str(FIXTURES / "values_long.csv"), "--spec", str(FIXTURES / "spec.csv"),
-        "--regions", str(FIXTURES / "regions.csv"), "--impute-missing-goals", "region",
+        "--values",
+        str(FIXTURES / "values_long.csv"),
+        "--spec",
+        str(FIXTURES / "spec.csv"),
+        "--regions",
+        str(FIXTURES / "regions.csv"),
+        "--impute-missing-goals",
+        "region",
     )
     rows = {r["city"]: r for r in csv.DictReader(io.StringIO(exported.text))}
     want = {r["city"]: r for r in csv.DictReader(io.StringIO(expected))}
@@ -138,7 +144,11 @@ def test_bad_files_name_file_row_and_field_and_store_nothing(make_client, sys_se
     assert "spec_bad.csv, row 4, field 'best'" in text
 
     not_utf8 = {
-        "values_file": ("latin.csv", "city,indicator,value\nSão Paulo,poverty,3\n".encode("latin-1"), "text/csv"),
+        "values_file": (
+            "latin.csv",
+            "city,indicator,value\nSão Paulo,poverty,3\n".encode("latin-1"),
+            "text/csv",
+        ),
         "spec_file": ("spec.csv", (FIXTURES / "spec.csv").read_bytes(), "text/csv"),
     }
     r = _upload(ana, not_utf8)

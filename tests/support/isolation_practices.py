@@ -14,8 +14,12 @@ def _practice(s: Session, w: World) -> str:
 
     ws = workspace_by_slug(s, w.alpha_slug)
     assert ws is not None
-    data = PracticeIn(title=f"{MARKER} practice", summary=f"{MARKER} private summary about cycle lanes",
-                      external_id=f"{MARKER}-1", visibility="private")
+    data = PracticeIn(
+        title=f"{MARKER} practice",
+        summary=f"{MARKER} private summary about cycle lanes",
+        external_id=f"{MARKER}-1",
+        visibility="private",
+    )
     return str(service.create_practice(s, service.CliWorkspace(ws), data).id)
 
 
@@ -30,9 +34,15 @@ def _attachment(s: Session, w: World) -> str:
     # The file itself would live in the app's data directory, which makers do not know; the download answers
     # 410 to the owner for a missing file and 404 to everyone else, which is what the walk checks.
     attachment = PracticeAttachment(
-        workspace_id=ws.id, practice_id=uuid.UUID(w.values["practice_id"]), visibility="private",
-        filename=f"{MARKER}.pdf", content_type="application/pdf", size=10, sha256="0" * 64,
-        storage_key=uuid.uuid4().hex, uploaded_by=MARKER,
+        workspace_id=ws.id,
+        practice_id=uuid.UUID(w.values["practice_id"]),
+        visibility="private",
+        filename=f"{MARKER}.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        storage_key=uuid.uuid4().hex,
+        uploaded_by=MARKER,
     )
     s.add(attachment)
     s.flush()

@@ -392,8 +392,11 @@ def paginate(
     stmt = spec.apply(stmt, params, session.get_bind().dialect.name, session)
     if bind:
         stmt = stmt.params(dict(bind))
-    if count_cap is not None and params.q and spec.search_index is not None and not spec.search_index.serves(
-        params.q
+    if (
+        count_cap is not None
+        and params.q
+        and spec.search_index is not None
+        and not spec.search_index.serves(params.q)
     ):
         # a one- or two-character needle is a scan of every row (no trigram index can serve it); counting to a
         # lower cap keeps such a search under the page budget, and the page says "more than N" as usual

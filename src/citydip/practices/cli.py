@@ -29,8 +29,9 @@ def _ctx(session: Any, slug: str) -> service.CliWorkspace:
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="File to import", show_default=False)],
     workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace slug")],
-    fmt: Annotated[str | None, typer.Option("--format", help=f"{' | '.join(IMPORTERS)} (default: from the "
-                                                             "file)")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help=f"{' | '.join(IMPORTERS)} (default: from the file)")
+    ] = None,
     visibility: Annotated[str, typer.Option(help="Visibility of rows that do not give one")] = "private",
     strict: Annotated[bool, typer.Option(help="Import nothing if any row is rejected")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
@@ -54,16 +55,26 @@ def import_cmd(
                     tasks[stage] = bar.add_task(label, total=total or None)
                 bar.update(tasks[stage], completed=done, total=total or None)
 
-            return import_practices(session, _ctx(session, workspace), file, fmt, default_visibility=vis,
-                                    strict=strict, progress=step)
+            return import_practices(
+                session,
+                _ctx(session, workspace),
+                file,
+                fmt,
+                default_visibility=vis,
+                strict=strict,
+                progress=step,
+            )
 
     report = run(act)
     if as_json:
         print_json(report.as_dict())
         return
-    console.print(f"{report.file} ({report.format}): {report.rows:,} rows read, [bold]{report.created:,}[/] "
-                  f"created, {report.updated:,} updated, {report.unchanged:,} unchanged, "
-                  f"{report.rejected_rows:,} rejected, in {report.seconds:.1f} s.", highlight=False)
+    console.print(
+        f"{report.file} ({report.format}): {report.rows:,} rows read, [bold]{report.created:,}[/] "
+        f"created, {report.updated:,} updated, {report.unchanged:,} unchanged, "
+        f"{report.rejected_rows:,} rejected, in {report.seconds:.1f} s.",
+        highlight=False,
+    )
     if report.ignored_fields:
         console.print(f"Ignored unknown fields: {escape(', '.join(report.ignored_fields))}", highlight=False)
     _print_problems(report.rejected)
@@ -78,9 +89,16 @@ def _print_problems(problems: list[FieldProblem]) -> None:
 
 def _hit_json(hit: PracticeHit) -> dict[str, Any]:
     p = hit.practice
-    return {"external_id": p.external_id or str(p.id), "title": p.title, "city": p.city_name,
-            "country": p.country_code, "score": hit.score, "workspace": hit.workspace_slug,
-            "id": str(p.id), "matched_words": hit.matched_words}
+    return {
+        "external_id": p.external_id or str(p.id),
+        "title": p.title,
+        "city": p.city_name,
+        "country": p.country_code,
+        "score": hit.score,
+        "workspace": hit.workspace_slug,
+        "id": str(p.id),
+        "matched_words": hit.matched_words,
+    }
 
 
 def _read_batch(path: Path) -> list[tuple[str, str]]:
@@ -102,11 +120,14 @@ def search_cmd(
     workspace: Annotated[str, typer.Option("--workspace", "-w", help="Search as this workspace")] = "",
     limit: Annotated[int, typer.Option(help="How many hits", min=1, max=searching.MAX_LIMIT)] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON")] = False,
-    batch: Annotated[Path | None, typer.Option(help="File of qid<TAB>query lines; prints one JSON line "
-                                                    "per query")] = None,
+    batch: Annotated[
+        Path | None, typer.Option(help="File of qid<TAB>query lines; prints one JSON line per query")
+    ] = None,
     sdg: Annotated[list[int] | None, typer.Option(help="Only practices for this goal (repeatable)")] = None,
     language: Annotated[list[str] | None, typer.Option(help="Only practices in this language")] = None,
-    country: Annotated[list[str] | None, typer.Option(help="Only practices of this country (ISO code)")] = None,
+    country: Annotated[
+        list[str] | None, typer.Option(help="Only practices of this country (ISO code)")
+    ] = None,
     mode: Annotated[str, typer.Option(help="hybrid, keyword or dense")] = "hybrid",
 ) -> None:
     """Search the practices a workspace can see: its own plus what other cities share with it.
@@ -118,8 +139,13 @@ def search_cmd(
         fail("give --workspace SLUG (search runs as a workspace: its own practices plus shared ones)")
     if batch is None and query is None:
         fail("give a QUERY or --batch FILE")
-    raw: dict[str, Any] = {"sdg": [str(g) for g in sdg or []], "language": language or [],
-                           "country": country or [], "limit": str(limit), "mode": mode}
+    raw: dict[str, Any] = {
+        "sdg": [str(g) for g in sdg or []],
+        "language": language or [],
+        "country": country or [],
+        "limit": str(limit),
+        "mode": mode,
+    }
     params, problems = searching.parse_params(raw)
     for p in problems:
         err_console.print(f"ignored {escape(str(p))}", highlight=False)
@@ -131,8 +157,9 @@ def search_cmd(
                 queries = _read_batch(batch)
                 for qid, q in queries:
                     hits = searching.search_practices(session, ctx, replace(params, q=q))
-                    print_json({"qid": qid, "hits": [h.practice.external_id or str(h.practice.id)
-                                                     for h in hits]})
+                    print_json(
+                        {"qid": qid, "hits": [h.practice.external_id or str(h.practice.id) for h in hits]}
+                    )
                 return
             hits = searching.search_practices(session, ctx, replace(params, q=query or ""))
             if as_json:
@@ -147,13 +174,27 @@ def _print_hits(query: str, hits: list[PracticeHit]) -> None:
     if not hits:
         console.print(f"No practice matches {escape(repr(query[:80]))}.", highlight=False)
         return
-    table = Table("#", "score", "external id", "title", "city", "workspace", "found by",
-                  title=f"Practices for {query[:60]!r}")
+    table = Table(
+        "#",
+        "score",
+        "external id",
+        "title",
+        "city",
+        "workspace",
+        "found by",
+        title=f"Practices for {query[:60]!r}",
+    )
     for n, h in enumerate(hits, start=1):
         p = h.practice
-        table.add_row(str(n), f"{h.score:.4f}", escape(p.external_id or ""), escape(p.title[:70]),
-                      escape(", ".join(x for x in (p.city_name, p.country_code or "") if x)),
-                      escape(h.workspace_slug), "words" if h.matched_words else "meaning")
+        table.add_row(
+            str(n),
+            f"{h.score:.4f}",
+            escape(p.external_id or ""),
+            escape(p.title[:70]),
+            escape(", ".join(x for x in (p.city_name, p.country_code or "") if x)),
+            escape(h.workspace_slug),
+            "words" if h.matched_words else "meaning",
+        )
     console.print(table)
 
 

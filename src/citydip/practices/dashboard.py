@@ -14,5 +14,12 @@ def panels(db: Session, ctx: WorkspaceContext) -> list[Panel]:
     """One box: how many practices, the latest ones, and a search box."""
     count = repo.count_own(db, ctx.id)
     recent = repo.recent_own(db, ctx.id, 5)
-    return [Panel(_("Practices"), "practices/panel.html", {"count": count, "recent": recent}, order=60,
-                  empty=count == 0)]
+    return [
+        Panel(
+            _("Practices"),
+            "practices/panel.html",
+            {"count": count, "recent": recent},
+            order=60,
+            empty=count == 0,
+        )
+    ]

@@ -25,10 +25,35 @@ GOAL_SPLIT = re.compile(r"[;,\s]+")
 CONTACT_RE = re.compile(r"^(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>$")
 ALIASES = {"id": "external_id", "lang": "language", "url": "links", "sdg": "sdgs", "text": "summary"}
 KNOWN = {
-    "external_id", "title", "city", "city_id", "country", "city_size", "summary", "problem", "solution",
-    "approach", "participation", "outcomes", "outcome_figures", "cost", "budget", "budget_currency",
-    "transferability", "start_year", "end_year", "sdgs", "challenges", "sectors", "contacts", "links",
-    "language", "visibility", "source", "source_ref", "url_or_ref",
+    "external_id",
+    "title",
+    "city",
+    "city_id",
+    "country",
+    "city_size",
+    "summary",
+    "problem",
+    "solution",
+    "approach",
+    "participation",
+    "outcomes",
+    "outcome_figures",
+    "cost",
+    "budget",
+    "budget_currency",
+    "transferability",
+    "start_year",
+    "end_year",
+    "sdgs",
+    "challenges",
+    "sectors",
+    "contacts",
+    "links",
+    "language",
+    "visibility",
+    "source",
+    "source_ref",
+    "url_or_ref",
 }
 LIST_FIELDS = ("challenges", "sectors")
 NUMBER_FIELDS = ("budget", "start_year", "end_year", "city_id")
@@ -85,15 +110,19 @@ def importer_for(path: Path, fmt: str | None = None) -> Importer:
     if fmt:
         cls = IMPORTERS.get(fmt.lower())
         if cls is None:
-            raise ValidationFailed(f"Unknown import format '{fmt}'.", [FieldProblem(
-                "format", f"use one of {', '.join(sorted(IMPORTERS))}", file=path.name)])
+            raise ValidationFailed(
+                f"Unknown import format '{fmt}'.",
+                [FieldProblem("format", f"use one of {', '.join(sorted(IMPORTERS))}", file=path.name)],
+            )
         return cls(path)
     head = _head(path)
     for cls in sorted(IMPORTERS.values(), key=lambda c: -c.priority):
         if cls.sniff(path, head):
             return cls(path)
-    raise ValidationFailed("Cannot tell the file's format.", [FieldProblem(
-        "format", f"give --format ({', '.join(sorted(IMPORTERS))})", file=path.name)])
+    raise ValidationFailed(
+        "Cannot tell the file's format.",
+        [FieldProblem("format", f"give --format ({', '.join(sorted(IMPORTERS))})", file=path.name)],
+    )
 
 
 def _head(path: Path, size: int = 8192) -> str:
@@ -128,8 +157,11 @@ def parse_contacts(text: str) -> list[Any]:
     out: list[Any] = []
     for part in _split(text):
         m = CONTACT_RE.match(part)
-        out.append({"name": m.group("name"), "email": m.group("email")} if m else
-                   ({"email": part} if "@" in part and " " not in part else {"name": part}))
+        out.append(
+            {"name": m.group("name"), "email": m.group("email")}
+            if m
+            else ({"email": part} if "@" in part and " " not in part else {"name": part})
+        )
     return out
 
 
@@ -152,9 +184,14 @@ def normalise(raw: dict[str, Any], row: int, file: str) -> RawRecord:
             data[name] = None
     try:
         if "sdgs" in data:
-            goals = data["sdgs"] if isinstance(data["sdgs"], list) else GOAL_SPLIT.split(str(data["sdgs"] or ""))
-            data["sdgs"] = [int(float(g)) if isinstance(g, str) else g for g in goals
-                            if not (isinstance(g, str) and not g.strip())]
+            goals = (
+                data["sdgs"] if isinstance(data["sdgs"], list) else GOAL_SPLIT.split(str(data["sdgs"] or ""))
+            )
+            data["sdgs"] = [
+                int(float(g)) if isinstance(g, str) else g
+                for g in goals
+                if not (isinstance(g, str) and not g.strip())
+            ]
     except ValueError:
         problems.append(FieldProblem("sdgs", f"'{data['sdgs']}' is not a list of goal numbers", row, file))
     for name in LIST_FIELDS:
@@ -186,8 +223,14 @@ def normalise(raw: dict[str, Any], row: int, file: str) -> RawRecord:
         if key in data and _empty(data[key]) and key not in ("title", "external_id"):
             data.pop(key)
     if _empty(data.get("external_id")):
-        problems.append(FieldProblem("id", "every imported practice needs an id (kept as its external id, "
-                                           "so a later import updates it)", row, file))
+        problems.append(
+            FieldProblem(
+                "id",
+                "every imported practice needs an id (kept as its external id, so a later import updates it)",
+                row,
+                file,
+            )
+        )
     elif not isinstance(data["external_id"], str):
         data["external_id"] = str(data["external_id"])
     return RawRecord(row, data, problems, ignored)
@@ -229,11 +272,20 @@ class JsonLinesImporter(Importer):
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield RawRecord(n, {}, [FieldProblem("line", f"not valid JSON ({exc.msg} at column "
-                                                                 f"{exc.colno})", n, self.path.name)])
+                    yield RawRecord(
+                        n,
+                        {},
+                        [
+                            FieldProblem(
+                                "line", f"not valid JSON ({exc.msg} at column {exc.colno})", n, self.path.name
+                            )
+                        ],
+                    )
                     continue
                 if not isinstance(obj, dict):
-                    yield RawRecord(n, {}, [FieldProblem("line", "expected a JSON object", n, self.path.name)])
+                    yield RawRecord(
+                        n, {}, [FieldProblem("line", "expected a JSON object", n, self.path.name)]
+                    )
                     continue
                 yield normalise(obj, n, self.path.name)
 
@@ -271,8 +323,9 @@ class UrbactImporter(Importer):
     def sniff(cls, path: Path, head: str) -> bool:
         """A CSV whose header has URBACT's columns."""
         first = head.splitlines()[0] if head else ""
-        return path.suffix.lower() == ".csv" and all(f'"{c}"' in first or c in first.split(",")
-                                                     for c in URBACT_REQUIRED)
+        return path.suffix.lower() == ".csv" and all(
+            f'"{c}"' in first or c in first.split(",") for c in URBACT_REQUIRED
+        )
 
     def count(self) -> int:
         """Data rows."""
@@ -283,13 +336,16 @@ class UrbactImporter(Importer):
         for n, row in _csv_reader(self.path):
             missing = [c for c in URBACT_REQUIRED if c not in row]
             if missing:
-                raise ValidationFailed("This is not an URBACT good-practice export.", [FieldProblem(
-                    "header", f"missing column(s) {', '.join(missing)}", 1, self.path.name)])
+                raise ValidationFailed(
+                    "This is not an URBACT good-practice export.",
+                    [FieldProblem("header", f"missing column(s) {', '.join(missing)}", 1, self.path.name)],
+                )
             yield normalise(self.map_row(row), n, self.path.name)
 
     @staticmethod
     def map_row(row: dict[str, str]) -> dict[str, Any]:
         """URBACT columns to documented fields."""
+
         def get(name: str) -> str:
             return (row.get(name) or "").strip()
 

@@ -85,8 +85,11 @@ def to_document(practice: Practice, region: str = "") -> PracticeDocument:
     tags = [*practice.sectors, *practice.challenges]
     if tags:
         fields["tags"] = "; ".join(str(t) for t in tags)
-    figures = [f"{f.get('label', '')} {_figure(f.get('value'))} {f.get('unit', '')}".strip()
-               for f in practice.outcome_figures or [] if isinstance(f, dict)]
+    figures = [
+        f"{f.get('label', '')} {_figure(f.get('value'))} {f.get('unit', '')}".strip()
+        for f in practice.outcome_figures or []
+        if isinstance(f, dict)
+    ]
     if figures:
         fields["figures"] = ". ".join(figures)
     return PracticeDocument(
@@ -107,8 +110,9 @@ def to_document(practice: Practice, region: str = "") -> PracticeDocument:
     )
 
 
-def index_practices(session: Session, practices: Sequence[Practice],
-                    regions: dict[str, str] | None = None) -> int:
+def index_practices(
+    session: Session, practices: Sequence[Practice], regions: dict[str, str] | None = None
+) -> int:
     """Add or replace these practices in the index (call after the rows are flushed)."""
     if not practices:
         return 0
@@ -138,5 +142,5 @@ def reindex(session: Session, workspace_id: int | None = None, batch: int = 2000
     removed = engine.remove_many(sorted(indexed_ids - keep))
     regions = repo.country_regions(session)
     for start in range(0, len(practices), batch):
-        index_practices(session, practices[start:start + batch], regions)
+        index_practices(session, practices[start : start + batch], regions)
     return len(practices), removed

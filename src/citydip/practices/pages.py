@@ -16,7 +16,14 @@ def goal_choices(db: Session) -> list[tuple[str, str]]:
 
 def text_sections(practice: Practice) -> list[tuple[str, str]]:
     """(heading, text) of the practice's written sections that are filled in."""
-    labels = {"summary": _("Summary"), "problem": _("Problem"), "solution": _("Solution"),
-              "approach": _("Approach"), "participation": _("Participation"), "outcomes": _("Outcomes"),
-              "cost": _("Cost"), "transferability": _("Transferability")}
+    labels = {
+        "summary": _("Summary"),
+        "problem": _("Problem"),
+        "solution": _("Solution"),
+        "approach": _("Approach"),
+        "participation": _("Participation"),
+        "outcomes": _("Outcomes"),
+        "cost": _("Cost"),
+        "transferability": _("Transferability"),
+    }
     return [(labels[name], text) for name, text in practice.text_sections().items()]

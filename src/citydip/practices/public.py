@@ -21,5 +21,10 @@ def sections(db: Session, workspace: Workspace) -> list[Section]:
     if not total:
         return []
     rows = db.scalars(stmt.order_by(Practice.updated_at.desc()).limit(ON_FRONT_PAGE)).all()
-    return [Section(_("Practices we share"), "practices/_public_section.html",
-                    {"rows": rows, "total": total, "base": f"/public/{workspace.slug}/practices"})]
+    return [
+        Section(
+            _("Practices we share"),
+            "practices/_public_section.html",
+            {"rows": rows, "total": total, "base": f"/public/{workspace.slug}/practices"},
+        )
+    ]

@@ -28,20 +28,37 @@ router = APIRouter(route_class=DbRoute, tags=["pages"])
 def public_practices_page(request: Request, db: Db, workspace: PublicWorkspace) -> Response:
     params = repo.PRACTICE_LIST.parse(request.query_params)
     page = paginate(db, repo.published_practices(workspace.id), repo.PRACTICE_LIST, params)
-    return render(request, "practices/public_list.html", {
-        "workspace": workspace, "page": page, "spec": repo.PRACTICE_LIST,
-        "languages": dict(language_choices()), "base": f"/public/{workspace.slug}/practices",
-    })
+    return render(
+        request,
+        "practices/public_list.html",
+        {
+            "workspace": workspace,
+            "page": page,
+            "spec": repo.PRACTICE_LIST,
+            "languages": dict(language_choices()),
+            "base": f"/public/{workspace.slug}/practices",
+        },
+    )
 
 
 @router.get("/public/{ws}/practices/{practice_id}", include_in_schema=False)
-def public_practice_page(request: Request, db: Db, workspace: PublicWorkspace, practice_id: uuid.UUID) -> Response:
+def public_practice_page(
+    request: Request, db: Db, workspace: PublicWorkspace, practice_id: uuid.UUID
+) -> Response:
     practice = repo.practice_on_public_site(db, workspace.id, practice_id)
     if practice is None:
         raise NotFound(_("No such published practice."))
-    return render(request, "practices/public_detail.html", {
-        "workspace": workspace, "practice": practice, "goals": dict(goal_choices(db)),
-        "sections": text_sections(practice), "languages": dict(language_choices()),
-        "sizes": dict(city_size_choices()), "base": f"/public/{workspace.slug}/practices",
-        "preview": practice.visibility != "public",
-    })
+    return render(
+        request,
+        "practices/public_detail.html",
+        {
+            "workspace": workspace,
+            "practice": practice,
+            "goals": dict(goal_choices(db)),
+            "sections": text_sections(practice),
+            "languages": dict(language_choices()),
+            "sizes": dict(city_size_choices()),
+            "base": f"/public/{workspace.slug}/practices",
+            "preview": practice.visibility != "public",
+        },
+    )

@@ -20,13 +20,19 @@ from citydip.workspaces.models import Workspace
 
 PRACTICE_LIST = ListSpec(
     filters=(
-        Filter("visibility", "Visibility", Practice.visibility, choices=[(v.value, v.value) for v in Visibility]),
+        Filter(
+            "visibility", "Visibility", Practice.visibility, choices=[(v.value, v.value) for v in Visibility]
+        ),
         Filter("language", "Language", Practice.language, choices=[(c, c) for c, _ in LANGUAGES]),
         Filter("country", "Country (ISO code)", Practice.country_code),
         Filter("sample", "Sample records only", Practice.is_sample, type="bool"),
     ),
-    sorts={"title": Practice.title, "updated": Practice.updated_at, "created": Practice.created_at,
-           "city": Practice.city_name},
+    sorts={
+        "title": Practice.title,
+        "updated": Practice.updated_at,
+        "created": Practice.created_at,
+        "city": Practice.city_name,
+    },
     default_sort="-updated",
     search_columns=(Practice.title, Practice.city_name, Practice.summary),
     per_page=25,
@@ -41,7 +47,9 @@ def visible_criteria(workspace_id: int, network_workspaces: Iterable[int]) -> Co
         Practice.visibility == Visibility.public.value,
     ]
     if peers:
-        clauses.append(and_(Practice.visibility == Visibility.network.value, Practice.workspace_id.in_(peers)))
+        clauses.append(
+            and_(Practice.visibility == Visibility.network.value, Practice.workspace_id.in_(peers))
+        )
     return or_(*clauses)
 
 
@@ -52,15 +60,17 @@ def own_practices(workspace_id: int) -> Select[Any]:
 
 def published_practices(workspace_id: int) -> Select[Any]:
     """The statement listing one workspace's public practices (its public pages, for ``paginate``)."""
-    return select(Practice).where(Practice.workspace_id == workspace_id,
-                                  Practice.visibility == Visibility.public.value)
+    return select(Practice).where(
+        Practice.workspace_id == workspace_id, Practice.visibility == Visibility.public.value
+    )
 
 
 def practice_on_public_site(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Practice | None:
     """A practice of a workspace as its public site may show it: the session's tenancy scope decides, so an
     anonymous visitor reads public practices only and the workspace's members also their unpublished ones."""
     return session.scalars(
-        select(Practice).where(Practice.workspace_id == workspace_id, Practice.id == practice_id)).first()
+        select(Practice).where(Practice.workspace_id == workspace_id, Practice.id == practice_id)
+    ).first()
 
 
 def own_practice(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Practice | None:
@@ -99,73 +109,101 @@ def recent_visible_in(
     """The most recently changed visible practices of some workspaces."""
     return session.scalars(
         select(Practice)
-        .where(Practice.workspace_id.in_(sorted(set(owners))), visible_criteria(workspace_id, network_workspaces))
+        .where(
+            Practice.workspace_id.in_(sorted(set(owners))), visible_criteria(workspace_id, network_workspaces)
+        )
         .order_by(Practice.updated_at.desc())
         .limit(limit)
     ).all()
 
 
-def _attachments_of_visible(workspace_id: int, network_workspaces: Iterable[int],
-                            practice_id: uuid.UUID) -> Select[Any]:
+def _attachments_of_visible(
+    workspace_id: int, network_workspaces: Iterable[int], practice_id: uuid.UUID
+) -> Select[Any]:
     return (
         select(PracticeAttachment)
-        .join(Practice, (Practice.workspace_id == PracticeAttachment.workspace_id)
-              & (Practice.id == PracticeAttachment.practice_id))
-        .where(PracticeAttachment.practice_id == practice_id, visible_criteria(workspace_id, network_workspaces))
+        .join(
+            Practice,
+            (Practice.workspace_id == PracticeAttachment.workspace_id)
+            & (Practice.id == PracticeAttachment.practice_id),
+        )
+        .where(
+            PracticeAttachment.practice_id == practice_id, visible_criteria(workspace_id, network_workspaces)
+        )
     )
 
 
-def visible_attachments(session: Session, workspace_id: int, network_workspaces: Iterable[int],
-                        practice_id: uuid.UUID) -> Sequence[PracticeAttachment]:
+def visible_attachments(
+    session: Session, workspace_id: int, network_workspaces: Iterable[int], practice_id: uuid.UUID
+) -> Sequence[PracticeAttachment]:
     """The attachments of a practice the workspace may read, oldest first."""
     stmt = _attachments_of_visible(workspace_id, network_workspaces, practice_id)
     return session.scalars(stmt.order_by(PracticeAttachment.uploaded_at, PracticeAttachment.id)).all()
 
 
-def visible_attachment(session: Session, workspace_id: int, network_workspaces: Iterable[int],
-                       practice_id: uuid.UUID, attachment_id: uuid.UUID) -> PracticeAttachment | None:
+def visible_attachment(
+    session: Session,
+    workspace_id: int,
+    network_workspaces: Iterable[int],
+    practice_id: uuid.UUID,
+    attachment_id: uuid.UUID,
+) -> PracticeAttachment | None:
     """One attachment of a practice the workspace may read."""
     stmt = _attachments_of_visible(workspace_id, network_workspaces, practice_id)
     found: PracticeAttachment | None = session.scalar(stmt.where(PracticeAttachment.id == attachment_id))
     return found
 
 
-def own_attachments(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Sequence[PracticeAttachment]:
+def own_attachments(
+    session: Session, workspace_id: int, practice_id: uuid.UUID
+) -> Sequence[PracticeAttachment]:
     """The attachments of one of the workspace's own practices."""
     return session.scalars(
-        select(PracticeAttachment).where(PracticeAttachment.workspace_id == workspace_id,
-                                         PracticeAttachment.practice_id == practice_id)
+        select(PracticeAttachment).where(
+            PracticeAttachment.workspace_id == workspace_id, PracticeAttachment.practice_id == practice_id
+        )
     ).all()
 
 
-def own_attachment(session: Session, workspace_id: int, practice_id: uuid.UUID,
-                   attachment_id: uuid.UUID) -> PracticeAttachment | None:
+def own_attachment(
+    session: Session, workspace_id: int, practice_id: uuid.UUID, attachment_id: uuid.UUID
+) -> PracticeAttachment | None:
     """One attachment of one of the workspace's own practices."""
     found: PracticeAttachment | None = session.scalar(
-        select(PracticeAttachment).where(PracticeAttachment.workspace_id == workspace_id,
-                                         PracticeAttachment.practice_id == practice_id,
-                                         PracticeAttachment.id == attachment_id)
+        select(PracticeAttachment).where(
+            PracticeAttachment.workspace_id == workspace_id,
+            PracticeAttachment.practice_id == practice_id,
+            PracticeAttachment.id == attachment_id,
+        )
     )
     return found
 
 
-def set_attachment_visibility(session: Session, workspace_id: int, changes: Sequence[tuple[uuid.UUID, str]]
-                              ) -> None:
+def set_attachment_visibility(
+    session: Session, workspace_id: int, changes: Sequence[tuple[uuid.UUID, str]]
+) -> None:
     """Give the attachments of some practices their practice's new visibility (bulk, for imports)."""
     if not changes:
         return
     table = cast(Table, PracticeAttachment.__table__)
-    stmt = (update(table)
-            .where(table.c.workspace_id == bindparam("b_ws"), table.c.practice_id == bindparam("b_practice"))
-            .values(visibility=bindparam("b_visibility")))
-    session.execute(stmt, [{"b_ws": workspace_id, "b_practice": pid, "b_visibility": vis} for pid, vis in changes],
-                    execution_options={"synchronize_session": False})
+    stmt = (
+        update(table)
+        .where(table.c.workspace_id == bindparam("b_ws"), table.c.practice_id == bindparam("b_practice"))
+        .values(visibility=bindparam("b_visibility"))
+    )
+    session.execute(
+        stmt,
+        [{"b_ws": workspace_id, "b_practice": pid, "b_visibility": vis} for pid, vis in changes],
+        execution_options={"synchronize_session": False},
+    )
 
 
 def people_choices(session: Session, workspace_id: int) -> list[tuple[str, str]]:
     """(id, "Name (email)") of the workspace's register people, by name."""
     rows = session.execute(
-        select(Person.id, Person.name, Person.email).where(Person.workspace_id == workspace_id).order_by(Person.name)
+        select(Person.id, Person.name, Person.email)
+        .where(Person.workspace_id == workspace_id)
+        .order_by(Person.name)
     )
     return [(str(r[0]), f"{r[1]} ({r[2]})" if r[2] else r[1]) for r in rows]
 
@@ -175,15 +213,19 @@ def existing_people(session: Session, workspace_id: int, ids: Iterable[uuid.UUID
     wanted = list(set(ids))
     if not wanted:
         return set()
-    return set(session.scalars(select(Person.id).where(Person.workspace_id == workspace_id, Person.id.in_(wanted))))
+    return set(
+        session.scalars(select(Person.id).where(Person.workspace_id == workspace_id, Person.id.in_(wanted)))
+    )
 
 
 def linked_people(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Sequence[Person]:
     """The register people linked to a practice, by name."""
     return session.scalars(
         select(Person)
-        .join(PracticePerson, (PracticePerson.workspace_id == Person.workspace_id)
-              & (PracticePerson.person_id == Person.id))
+        .join(
+            PracticePerson,
+            (PracticePerson.workspace_id == Person.workspace_id) & (PracticePerson.person_id == Person.id),
+        )
         .where(PracticePerson.workspace_id == workspace_id, PracticePerson.practice_id == practice_id)
         .order_by(Person.name)
     ).all()
@@ -192,8 +234,9 @@ def linked_people(session: Session, workspace_id: int, practice_id: uuid.UUID) -
 def person_links(session: Session, workspace_id: int, practice_id: uuid.UUID) -> Sequence[PracticePerson]:
     """The link rows of a practice."""
     return session.scalars(
-        select(PracticePerson).where(PracticePerson.workspace_id == workspace_id,
-                                     PracticePerson.practice_id == practice_id)
+        select(PracticePerson).where(
+            PracticePerson.workspace_id == workspace_id, PracticePerson.practice_id == practice_id
+        )
     ).all()
 
 
@@ -209,7 +252,9 @@ def external_id_taken(
     session: Session, workspace_id: int, external_id: str, except_id: uuid.UUID | None = None
 ) -> bool:
     """Whether another practice of the workspace has this external id."""
-    stmt = select(Practice.id).where(Practice.workspace_id == workspace_id, Practice.external_id == external_id)
+    stmt = select(Practice.id).where(
+        Practice.workspace_id == workspace_id, Practice.external_id == external_id
+    )
     if except_id is not None:
         stmt = stmt.where(Practice.id != except_id)
     return session.scalar(stmt.limit(1)) is not None
@@ -226,7 +271,9 @@ def workspace_practices(session: Session, workspace_id: int | None = None) -> Se
 def count_own(session: Session, workspace_id: int) -> int:
     """How many practices a workspace has."""
     return int(
-        session.scalar(select(func.count()).select_from(Practice).where(Practice.workspace_id == workspace_id))
+        session.scalar(
+            select(func.count()).select_from(Practice).where(Practice.workspace_id == workspace_id)
+        )
         or 0
     )
 
@@ -243,7 +290,9 @@ def workspace_slugs(session: Session, ids: Iterable[int]) -> dict[int, tuple[str
     wanted = list(set(ids))
     if not wanted:
         return {}
-    rows = session.execute(select(Workspace.id, Workspace.slug, Workspace.name).where(Workspace.id.in_(wanted)))
+    rows = session.execute(
+        select(Workspace.id, Workspace.slug, Workspace.name).where(Workspace.id.in_(wanted))
+    )
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
@@ -255,7 +304,9 @@ def country_regions(session: Session) -> dict[str, str]:
 
 def countries(session: Session) -> list[tuple[str, str]]:
     """(alpha-2, name) of every country, by name."""
-    return [(r[0], r[1]) for r in session.execute(select(Country.alpha2, Country.name).order_by(Country.name))]
+    return [
+        (r[0], r[1]) for r in session.execute(select(Country.alpha2, Country.name).order_by(Country.name))
+    ]
 
 
 def regions(session: Session) -> list[str]:

@@ -75,20 +75,24 @@ class PracticeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: str = Field(min_length=1, max_length=300, description="Short name of the practice")
-    external_id: str | None = Field(default=None, max_length=200,
-                                    description="Id in the source system; unique per workspace")
+    external_id: str | None = Field(
+        default=None, max_length=200, description="Id in the source system; unique per workspace"
+    )
     city: str = Field(default="", max_length=200, description='City, e.g. "Bologna" or "Bologna, IT"')
     city_id: int | None = Field(default=None, description="GeoNames id of the city, when known")
     country: str | None = Field(default=None, max_length=60, description="ISO 3166-1 code or country name")
-    city_size: str = Field(default="", description="small, medium, large or metropolitan (else from the city)")
+    city_size: str = Field(
+        default="", description="small, medium, large or metropolitan (else from the city)"
+    )
     summary: str = _text("What the practice is, in a few sentences")
     problem: str = _text("The problem it addresses")
     solution: str = _text("What was done")
     approach: str = _text("How it was done")
     participation: str = _text("Who took part and how")
     outcomes: str = _text("What came of it (give numbers where known)")
-    outcome_figures: list[OutcomeFigure] = Field(default_factory=list, max_length=50,
-                                                 description="Measured outcomes")
+    outcome_figures: list[OutcomeFigure] = Field(
+        default_factory=list, max_length=50, description="Measured outcomes"
+    )
     cost: str = _text("What it cost and who paid")
     budget: float | None = Field(default=None, ge=0, allow_inf_nan=False, description="Budget amount")
     budget_currency: str = Field(default="", pattern=r"^([A-Z]{3})?$", description="ISO 4217 code, e.g. EUR")
@@ -96,19 +100,27 @@ class PracticeIn(BaseModel):
     start_year: int | None = Field(default=None, ge=1800, le=2100, description="First year")
     end_year: int | None = Field(default=None, ge=1800, le=2100, description="Last year (empty if ongoing)")
     sdgs: list[int] = Field(default_factory=list, max_length=17, description="Goals 1-17")
-    challenges: list[str] = Field(default_factory=list, max_length=MAX_TAGS,
-                                  description="Challenges and hazards, e.g. heatwaves")
-    sectors: list[str] = Field(default_factory=list, max_length=MAX_TAGS, description="Sectors, e.g. mobility")
+    challenges: list[str] = Field(
+        default_factory=list, max_length=MAX_TAGS, description="Challenges and hazards, e.g. heatwaves"
+    )
+    sectors: list[str] = Field(
+        default_factory=list, max_length=MAX_TAGS, description="Sectors, e.g. mobility"
+    )
     contacts: list[Contact] = Field(default_factory=list, max_length=20, description="People to ask")
-    person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20,
-                                        description="People of the workspace's register to ask")
+    person_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=20, description="People of the workspace's register to ask"
+    )
     links: list[Link] = Field(default_factory=list, max_length=30, description="Web pages")
-    language: str = Field(default="", pattern=r"^([a-z]{2,3})?$",
-                          description="ISO 639-1 code of the text (guessed when empty)")
+    language: str = Field(
+        default="", pattern=r"^([a-z]{2,3})?$", description="ISO 639-1 code of the text (guessed when empty)"
+    )
     visibility: Visibility = Field(default=Visibility.private, description="private, network or public")
     source: str = Field(default="", max_length=200, description="Who entered it or which import")
-    source_ref: str = Field(default="", max_length=2000,
-                            description="Where in the source it comes from (a URL or a document reference)")
+    source_ref: str = Field(
+        default="",
+        max_length=2000,
+        description="Where in the source it comes from (a URL or a document reference)",
+    )
 
     @field_validator("sdgs")
     @classmethod
@@ -204,10 +216,14 @@ class PracticeHitOut(BaseModel):
     score: float = Field(description="Fused rank score (higher is better; comparable within one search)")
     snippet: str = Field(description="Best matching sentence, plain text")
     snippet_html: str = Field(description="The same sentence as escaped HTML with <mark> around query words")
-    keyword_rank: int | None = Field(description="Rank in the list of the query's own words (None: not in it)")
+    keyword_rank: int | None = Field(
+        description="Rank in the list of the query's own words (None: not in it)"
+    )
     dense_rank: int | None = Field(description="Rank in the meaning list (None: found by keywords only)")
-    matched_words: bool = Field(description="The query's words, or their translations in the concept dictionary, "
-                                            "occur in the record; false: found by closeness in meaning alone")
+    matched_words: bool = Field(
+        description="The query's words, or their translations in the concept dictionary, "
+        "occur in the record; false: found by closeness in meaning alone"
+    )
 
 
 class SearchOut(BaseModel):

@@ -57,14 +57,32 @@ class SearchParams:
     @property
     def has_filters(self) -> bool:
         """Whether any facet is restricted."""
-        return any((self.sdgs, self.challenges, self.sectors, self.countries, self.regions, self.city_sizes,
-                    self.languages, self.visibilities))
+        return any(
+            (
+                self.sdgs,
+                self.challenges,
+                self.sectors,
+                self.countries,
+                self.regions,
+                self.city_sizes,
+                self.languages,
+                self.visibilities,
+            )
+        )
 
     def engine_filters(self, access: AccessRule) -> SearchFilters:
         """The engine's filters for these parameters and an access rule."""
-        return SearchFilters(sdgs=self.sdgs, challenges=self.challenges, sectors=self.sectors,
-                             countries=self.countries, regions=self.regions, city_sizes=self.city_sizes,
-                             languages=self.languages, visibilities=self.visibilities, access=access)
+        return SearchFilters(
+            sdgs=self.sdgs,
+            challenges=self.challenges,
+            sectors=self.sectors,
+            countries=self.countries,
+            regions=self.regions,
+            city_sizes=self.city_sizes,
+            languages=self.languages,
+            visibilities=self.visibilities,
+            access=access,
+        )
 
 
 FACET_PARAMS = ("sdg", "challenge", "sector", "country", "region", "city_size", "language", "visibility")
@@ -100,7 +118,9 @@ def parse_params(params: Mapping[str, Any]) -> tuple[SearchParams, list[FieldPro
         if raw.lower() in {n for n, _l, _h in CITY_SIZES}:
             sizes.add(raw.lower())
         else:
-            problems.append(FieldProblem("city_size", f"'{raw[:20]}' is not small, medium, large or metropolitan"))
+            problems.append(
+                FieldProblem("city_size", f"'{raw[:20]}' is not small, medium, large or metropolitan")
+            )
     vis = set()
     for raw in _values(params, "visibility"):
         if raw.lower() in {v.value for v in Visibility}:
@@ -173,8 +193,9 @@ def access_rule(session: Session, ctx: WorkspaceRef) -> tuple[AccessRule, frozen
     return rule, peers
 
 
-def _resolve(session: Session, ctx: WorkspaceRef, peers: frozenset[int],
-             hits: list[SearchHit]) -> list[PracticeHit]:
+def _resolve(
+    session: Session, ctx: WorkspaceRef, peers: frozenset[int], hits: list[SearchHit]
+) -> list[PracticeHit]:
     rows = repo.visible_by_search_keys(session, ctx.id, peers, [h.id for h in hits])
     names = repo.workspace_slugs(session, {p.workspace_id for p in rows.values()})
     out = []
@@ -184,8 +205,20 @@ def _resolve(session: Session, ctx: WorkspaceRef, peers: frozenset[int],
             continue
         slug, name = names.get(practice.workspace_id, ("", ""))
         score = h.score if math.isfinite(h.score) else 0.0
-        out.append(PracticeHit(practice, slug, name, practice.workspace_id == ctx.id, score, h.snippet,
-                               h.snippet_html, h.keyword_rank, h.dense_rank, h.matched_words))
+        out.append(
+            PracticeHit(
+                practice,
+                slug,
+                name,
+                practice.workspace_id == ctx.id,
+                score,
+                h.snippet,
+                h.snippet_html,
+                h.keyword_rank,
+                h.dense_rank,
+                h.matched_words,
+            )
+        )
     return out
 
 
@@ -203,8 +236,9 @@ def search(session: Session, ctx: WorkspaceRef, raw: Mapping[str, Any]) -> Searc
     return SearchResult(params, search_practices(session, ctx, params), problems)
 
 
-def similar_practices(session: Session, ctx: WorkspaceRef, practice: Practice,
-                      params: SearchParams | None = None) -> list[PracticeHit]:
+def similar_practices(
+    session: Session, ctx: WorkspaceRef, practice: Practice, params: SearchParams | None = None
+) -> list[PracticeHit]:
     """Practices like this one ("more like this"), in any language, among those the workspace may see."""
     params = params or SearchParams(limit=5)
     rule, peers = access_rule(session, ctx)
@@ -213,7 +247,9 @@ def similar_practices(session: Session, ctx: WorkspaceRef, practice: Practice,
     return _resolve(session, ctx, peers, hits)
 
 
-def practices_from_similar_cities(session: Session, ctx: WorkspaceRef, limit: int = 5) -> list[Practice] | None:
+def practices_from_similar_cities(
+    session: Session, ctx: WorkspaceRef, limit: int = 5
+) -> list[Practice] | None:
     """Recent practices of workspaces that peer matching finds similar to this one; None until a matcher exists."""
     if not PEER_MATCHERS:
         return None

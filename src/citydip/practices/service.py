@@ -70,8 +70,9 @@ def search_key_for(practice_id: uuid.UUID) -> int:
     return practice_id.int & SEARCH_KEY_MASK
 
 
-def problems_from(exc: ValidationError, row: int | None = None, file: str | None = None,
-                  prefix: str = "") -> list[FieldProblem]:
+def problems_from(
+    exc: ValidationError, row: int | None = None, file: str | None = None, prefix: str = ""
+) -> list[FieldProblem]:
     """Turn pydantic's errors into FieldProblems naming the field (and row and file for imports)."""
     out = []
     for err in exc.errors():
@@ -106,22 +107,27 @@ class Resolver:
             raise ValueError(f"unknown country '{text}'; use an ISO code such as IT")
         return code
 
-    def city(self, text: str, country: str | None,
-             geonames_id: int | None = None) -> tuple[int | None, str, str | None, int]:
+    def city(
+        self, text: str, country: str | None, geonames_id: int | None = None
+    ) -> tuple[int | None, str, str | None, int]:
         """(GeoNames id or None, city name to show, country code, population) for a city name or id."""
         if geonames_id is not None:
             ckey = (f"#{geonames_id}", "")
             if ckey not in self.cities:
                 c = ref_repo.city(self.session, geonames_id)
-                self.cities[ckey] = (c.geonames_id, c.name, c.country_code, c.population) if c else (
-                    None, "", None, 0)
+                self.cities[ckey] = (
+                    (c.geonames_id, c.name, c.country_code, c.population) if c else (None, "", None, 0)
+                )
             if self.cities[ckey][0] is not None:
                 return self.cities[ckey]
         key = (text.strip().lower(), country or "")
         if key not in self.cities:
             match = resolve_city(self.session, text, country) if text.strip() else None
-            good = match is not None and match.city is not None and (
-                match.method in ("exact", "alternate") or match.score >= CITY_FUZZY_MIN)
+            good = (
+                match is not None
+                and match.city is not None
+                and (match.method in ("exact", "alternate") or match.score >= CITY_FUZZY_MIN)
+            )
             if match is not None and match.city is not None and good:
                 c = match.city
                 self.cities[key] = (c.geonames_id, c.name, c.country_code, c.population)
@@ -130,8 +136,13 @@ class Resolver:
         return self.cities[key]
 
 
-def column_values(data: PracticeIn, resolver: Resolver, row: int | None = None,
-                  file: str | None = None, strict_city_id: bool = True) -> dict[str, Any]:
+def column_values(
+    data: PracticeIn,
+    resolver: Resolver,
+    row: int | None = None,
+    file: str | None = None,
+    strict_city_id: bool = True,
+) -> dict[str, Any]:
     """The practice columns for validated input: city linked, size and language filled in when known.
 
     An unknown ``city_id`` is an error unless ``strict_city_id`` is off (imports then fall back to the name).
@@ -139,12 +150,19 @@ def column_values(data: PracticeIn, resolver: Resolver, row: int | None = None,
     try:
         country = resolver.country(data.country)
     except ValueError as exc:
-        raise ValidationFailed("Some fields are not valid.",
-                               [FieldProblem("country", str(exc), row=row, file=file)]) from None
+        raise ValidationFailed(
+            "Some fields are not valid.", [FieldProblem("country", str(exc), row=row, file=file)]
+        ) from None
     city_id, city_name, country_code, population = resolver.city(data.city, country, data.city_id)
     if data.city_id is not None and city_id is None and strict_city_id:
-        raise ValidationFailed("Some fields are not valid.", [FieldProblem(
-            "city_id", f"no reference city has GeoNames id {data.city_id}", row=row, file=file)])
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            [
+                FieldProblem(
+                    "city_id", f"no reference city has GeoNames id {data.city_id}", row=row, file=file
+                )
+            ],
+        )
     if country and country_code and country != country_code:
         country_code = country
     text = " ".join([data.title, data.summary, data.problem, data.solution])
@@ -175,22 +193,28 @@ def column_values(data: PracticeIn, resolver: Resolver, row: int | None = None,
     return values
 
 
-def _check_external_id(session: Session, ctx: WorkspaceRef, external_id: str | None,
-                       except_id: uuid.UUID | None = None) -> None:
+def _check_external_id(
+    session: Session, ctx: WorkspaceRef, external_id: str | None, except_id: uuid.UUID | None = None
+) -> None:
     if external_id and repo.external_id_taken(session, ctx.id, external_id, except_id):
-        raise Conflict("Another practice of this workspace has this external id.",
-                       [FieldProblem("external_id", f"'{external_id}' is already used")])
+        raise Conflict(
+            "Another practice of this workspace has this external id.",
+            [FieldProblem("external_id", f"'{external_id}' is already used")],
+        )
 
 
-def create_practice(session: Session, ctx: WorkspaceRef, data: PracticeIn, *, source: str = "",
-                    sample: bool = False) -> Practice:
+def create_practice(
+    session: Session, ctx: WorkspaceRef, data: PracticeIn, *, source: str = "", sample: bool = False
+) -> Practice:
     """Create a practice in the workspace and index it."""
     ctx.require_edit()
     _check_external_id(session, ctx, data.external_id)
     values = column_values(data, Resolver(session))
     values["source"] = values["source"] or source
     pid = new_id()
-    practice = Practice(workspace_id=ctx.id, id=pid, search_key=search_key_for(pid), is_sample=sample, **values)
+    practice = Practice(
+        workspace_id=ctx.id, id=pid, search_key=search_key_for(pid), is_sample=sample, **values
+    )
     session.add(practice)
     session.flush()
     set_people(session, ctx, practice, data.person_ids)
@@ -222,8 +246,10 @@ def set_people(session: Session, ctx: WorkspaceRef, practice: Practice, person_i
     known = repo.existing_people(session, ctx.id, wanted)
     unknown = [str(p) for p in wanted if p not in known]
     if unknown:
-        raise ValidationFailed("Some fields are not valid.", [FieldProblem(
-            "person_ids", f"not a person of this workspace's register: {', '.join(unknown)}")])
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            [FieldProblem("person_ids", f"not a person of this workspace's register: {', '.join(unknown)}")],
+        )
     current = {link.person_id: link for link in repo.person_links(session, ctx.id, practice.id)}
     for person_id, link in current.items():
         if person_id not in known:
@@ -234,7 +260,9 @@ def set_people(session: Session, ctx: WorkspaceRef, practice: Practice, person_i
     session.flush()
 
 
-def delete_practice(session: Session, ctx: WorkspaceRef, practice: Practice, data_dir: Path | None = None) -> None:
+def delete_practice(
+    session: Session, ctx: WorkspaceRef, practice: Practice, data_dir: Path | None = None
+) -> None:
     """Delete a practice, its attachments (their files once the transaction commits) and its index entry."""
     ctx.require_edit()
     if practice.workspace_id != ctx.id:
@@ -247,8 +275,15 @@ def delete_practice(session: Session, ctx: WorkspaceRef, practice: Practice, dat
     indexing.unindex(session, [key])
 
 
-def add_attachment(session: Session, ctx: WorkspaceRef, practice: Practice, filename: str, content: bytes,
-                   data_dir: Path, uploaded_by: str) -> PracticeAttachment:
+def add_attachment(
+    session: Session,
+    ctx: WorkspaceRef,
+    practice: Practice,
+    filename: str,
+    content: bytes,
+    data_dir: Path,
+    uploaded_by: str,
+) -> PracticeAttachment:
     """Check, store and record a file attached to one of the workspace's practices.
 
     The file is typed by its content and at most 20 MB (``core.files``); it is removed again if the
@@ -258,15 +293,17 @@ def add_attachment(session: Session, ctx: WorkspaceRef, practice: Practice, file
     if practice.workspace_id != ctx.id:
         raise NotFound()
     values = files.store(session, data_dir, ctx.id, filename, content, uploaded_by)
-    attachment = PracticeAttachment(workspace_id=ctx.id, practice_id=practice.id,
-                                    visibility=practice.visibility, **values)
+    attachment = PracticeAttachment(
+        workspace_id=ctx.id, practice_id=practice.id, visibility=practice.visibility, **values
+    )
     session.add(attachment)
     session.flush()
     return attachment
 
 
-def delete_attachment(session: Session, ctx: WorkspaceRef, attachment: PracticeAttachment,
-                      data_dir: Path | None = None) -> None:
+def delete_attachment(
+    session: Session, ctx: WorkspaceRef, attachment: PracticeAttachment, data_dir: Path | None = None
+) -> None:
     """Delete an attachment; its file goes once the transaction commits (with ``data_dir`` known)."""
     ctx.require_edit()
     if attachment.workspace_id != ctx.id:
@@ -282,18 +319,21 @@ def attachments_of(session: Session, ctx: WorkspaceRef, practice: Practice) -> S
     return repo.visible_attachments(session, ctx.id, network_workspaces(session, ctx.id), practice.id)
 
 
-def get_visible_attachment(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID,
-                           attachment_id: uuid.UUID) -> PracticeAttachment:
+def get_visible_attachment(
+    session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID, attachment_id: uuid.UUID
+) -> PracticeAttachment:
     """An attachment of a practice the workspace may read, or NotFound."""
-    found = repo.visible_attachment(session, ctx.id, network_workspaces(session, ctx.id), practice_id,
-                                    attachment_id)
+    found = repo.visible_attachment(
+        session, ctx.id, network_workspaces(session, ctx.id), practice_id, attachment_id
+    )
     if found is None:
         raise NotFound("No such attachment, or its practice is not shared with this workspace.")
     return found
 
 
-def get_own_attachment(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID,
-                       attachment_id: uuid.UUID) -> PracticeAttachment:
+def get_own_attachment(
+    session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID, attachment_id: uuid.UUID
+) -> PracticeAttachment:
     """An attachment of one of the workspace's own practices, or NotFound."""
     found = repo.own_attachment(session, ctx.id, practice_id, attachment_id)
     if found is None:
@@ -342,22 +382,36 @@ class GoalSuggestion:
 def suggest_goals(session: Session, title: str, text: str = "", top: int = 3) -> list[GoalSuggestion]:
     """The `top` most likely SDGs for a practice text (empty for empty or unreadable text)."""
     labels = {g.number: g.short_label for g in ref_repo.goals(session)}
-    return [GoalSuggestion(s.goal, labels.get(s.goal, f"Goal {s.goal}"), s.confidence)
-            for s in suggest_sdgs(title[:300], text[:20_000], top)]
+    return [
+        GoalSuggestion(s.goal, labels.get(s.goal, f"Goal {s.goal}"), s.confidence)
+        for s in suggest_sdgs(title[:300], text[:20_000], top)
+    ]
 
 
 def practice_form_values(practice: Practice) -> dict[str, Any]:
     """A practice's fields as PracticeIn input (for edit forms)."""
     data: dict[str, Any] = {name: getattr(practice, name) for name in TEXT_FIELDS}
     data.update(
-        title=practice.title, external_id=practice.external_id, city=practice.city_name,
-        country=practice.country_code, city_size=practice.city_size,
-        outcome_figures=list(practice.outcome_figures or []), budget=practice.budget,
-        budget_currency=practice.budget_currency, start_year=practice.start_year,
-        end_year=practice.end_year, sdgs=list(practice.sdgs or []), challenges=list(practice.challenges or []),
-        sectors=list(practice.sectors or []), contacts=list(practice.contacts or []),
-        links=list(practice.links or []), language=practice.language, visibility=str(practice.visibility),
-        source=practice.source, source_ref=practice.source_ref, city_id=practice.city_id,
+        title=practice.title,
+        external_id=practice.external_id,
+        city=practice.city_name,
+        country=practice.country_code,
+        city_size=practice.city_size,
+        outcome_figures=list(practice.outcome_figures or []),
+        budget=practice.budget,
+        budget_currency=practice.budget_currency,
+        start_year=practice.start_year,
+        end_year=practice.end_year,
+        sdgs=list(practice.sdgs or []),
+        challenges=list(practice.challenges or []),
+        sectors=list(practice.sectors or []),
+        contacts=list(practice.contacts or []),
+        links=list(practice.links or []),
+        language=practice.language,
+        visibility=str(practice.visibility),
+        source=practice.source,
+        source_ref=practice.source_ref,
+        city_id=practice.city_id,
     )
     return data
 

@@ -48,8 +48,9 @@ Form = Annotated[FormData, Depends(_form)]
 def _redirect(path: str, flash: str = "") -> RedirectResponse:
     path, hash_, fragment = path.partition("#")  # the flash goes into the query, before any fragment
     sep = "&" if "?" in path else "?"
-    return RedirectResponse(path + (f"{sep}flash={quote(flash)}" if flash else "") + hash_ + fragment,
-                            status_code=303)
+    return RedirectResponse(
+        path + (f"{sep}flash={quote(flash)}" if flash else "") + hash_ + fragment, status_code=303
+    )
 
 
 def _errors(exc: AppError) -> dict[str, str]:
@@ -69,10 +70,17 @@ def _figures(text: str) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
             continue
         m = FIGURE_RE.match(line.strip())
         if m is None:
-            problems.append(FieldProblem("figures_text", _("line {n}: write it as 'what = number unit'", n=n)))
+            problems.append(
+                FieldProblem("figures_text", _("line {n}: write it as 'what = number unit'", n=n))
+            )
             continue
-        out.append({"label": m.group("label"), "value": float(m.group("value").replace(",", "")),
-                    "unit": m.group("unit").strip()})
+        out.append(
+            {
+                "label": m.group("label"),
+                "value": float(m.group("value").replace(",", "")),
+                "unit": m.group("unit").strip(),
+            }
+        )
     return out, problems
 
 
@@ -94,8 +102,10 @@ def form_data(form: FormData) -> tuple[dict[str, Any], dict[str, Any], list[Fiel
     raw: dict[str, Any] = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     raw["sdgs"] = [str(v) for v in form.getlist("sdgs")]
     raw["person_ids"] = [str(v) for v in form.getlist("person_ids")]
-    data: dict[str, Any] = {name: raw.get(name, "") for name in (*TEXT_FIELDS, "title", "city", "city_size",
-                                                                   "budget_currency", "language", "source")}
+    data: dict[str, Any] = {
+        name: raw.get(name, "")
+        for name in (*TEXT_FIELDS, "title", "city", "city_size", "budget_currency", "language", "source")
+    }
     data["visibility"] = raw.get("visibility") or Visibility.private.value
     for name in ("external_id", "country"):
         data[name] = raw.get(name) or None
@@ -115,35 +125,57 @@ def form_values_of(practice: Practice, person_ids: list[uuid.UUID]) -> dict[str,
     """A practice's fields as the form shows them."""
     values = service.practice_form_values(practice)
     values.update(
-        external_id=practice.external_id or "", country=practice.country_code or "",
-        challenges=", ".join(practice.challenges or []), sectors=", ".join(practice.sectors or []),
+        external_id=practice.external_id or "",
+        country=practice.country_code or "",
+        challenges=", ".join(practice.challenges or []),
+        sectors=", ".join(practice.sectors or []),
         contacts_text="\n".join(
             f"{c.get('name', '')} <{c['email']}>".strip() if c.get("email") else c.get("name", "")
-            for c in practice.contacts or []),
-        links_text="\n".join(f"{link.get('url', '')} {link.get('label', '')}".strip()
-                             for link in practice.links or []),
-        figures_text="\n".join(f"{f.get('label', '')} = {f.get('value', '')} {f.get('unit', '')}".strip()
-                               for f in practice.outcome_figures or []),
-        sdgs=[str(g) for g in practice.sdgs or []], person_ids=[str(p) for p in person_ids],
+            for c in practice.contacts or []
+        ),
+        links_text="\n".join(
+            f"{link.get('url', '')} {link.get('label', '')}".strip() for link in practice.links or []
+        ),
+        figures_text="\n".join(
+            f"{f.get('label', '')} = {f.get('value', '')} {f.get('unit', '')}".strip()
+            for f in practice.outcome_figures or []
+        ),
+        sdgs=[str(g) for g in practice.sdgs or []],
+        person_ids=[str(p) for p in person_ids],
         budget="" if practice.budget is None else f"{practice.budget:g}",
-        start_year=practice.start_year or "", end_year=practice.end_year or "",
+        start_year=practice.start_year or "",
+        end_year=practice.end_year or "",
     )
     return values
 
 
 def _challenge_suggestions(db: Session) -> list[str]:
-    shared = [str(label).lower() for label in db.scalars(select(Challenge.label).order_by(Challenge.position))]
+    shared = [
+        str(label).lower() for label in db.scalars(select(Challenge.label).order_by(Challenge.position))
+    ]
     return list(dict.fromkeys([*shared, *CHALLENGES]))
 
 
-def _form_context(db: Session, ctx: Ctx, values: dict[str, Any], errors: dict[str, str],
-                  practice: Practice | None, suggestions: list[service.GoalSuggestion] | None = None
-                  ) -> dict[str, Any]:
+def _form_context(
+    db: Session,
+    ctx: Ctx,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    practice: Practice | None,
+    suggestions: list[service.GoalSuggestion] | None = None,
+) -> dict[str, Any]:
     return {
-        "practice": practice, "values": values, "errors": errors, "goals": goal_choices(db),
-        "suggestions": suggestions or [], "countries": repo.countries(db), "languages": language_choices(),
-        "sizes": city_size_choices(), "visibilities": [(v.value, _(v.value)) for v in Visibility],
-        "people": repo.people_choices(db, ctx.id), "sector_list": SECTORS,
+        "practice": practice,
+        "values": values,
+        "errors": errors,
+        "goals": goal_choices(db),
+        "suggestions": suggestions or [],
+        "countries": repo.countries(db),
+        "languages": language_choices(),
+        "sizes": city_size_choices(),
+        "visibilities": [(v.value, _(v.value)) for v in Visibility],
+        "people": repo.people_choices(db, ctx.id),
+        "sector_list": SECTORS,
         "challenge_list": _challenge_suggestions(db),
     }
 
@@ -166,19 +198,35 @@ def practices_page(request: Request, db: Db, ctx: Ctx) -> Response:
     params = repo.PRACTICE_LIST.parse(request.query_params)
     page = paginate(db, repo.own_practices(ctx.id), repo.PRACTICE_LIST, params)
     similar_cities = searching.practices_from_similar_cities(db, ctx)
-    return render(request, "practices/list.html", {
-        "page": page, "spec": repo.PRACTICE_LIST, "languages": language_choices(),
-        "visibilities": [(v.value, _(v.value)) for v in Visibility], "similar_cities": similar_cities,
-    })
+    return render(
+        request,
+        "practices/list.html",
+        {
+            "page": page,
+            "spec": repo.PRACTICE_LIST,
+            "languages": language_choices(),
+            "visibilities": [(v.value, _(v.value)) for v in Visibility],
+            "similar_cities": similar_cities,
+        },
+    )
 
 
-def _search_context(db: Session, ctx: Ctx, result: searching.SearchResult, title: str,
-                    like: Practice | None = None) -> dict[str, Any]:
+def _search_context(
+    db: Session, ctx: Ctx, result: searching.SearchResult, title: str, like: Practice | None = None
+) -> dict[str, Any]:
     return {
-        "result": result, "params": result.params, "hits": result.hits, "like": like, "heading": title,
-        "goals": goal_choices(db), "countries": repo.countries(db), "regions": repo.regions(db),
-        "sizes": city_size_choices(), "languages": language_choices(),
-        "visibilities": [(v.value, _(v.value)) for v in Visibility], "sector_list": SECTORS,
+        "result": result,
+        "params": result.params,
+        "hits": result.hits,
+        "like": like,
+        "heading": title,
+        "goals": goal_choices(db),
+        "countries": repo.countries(db),
+        "regions": repo.regions(db),
+        "sizes": city_size_choices(),
+        "languages": language_choices(),
+        "visibilities": [(v.value, _(v.value)) for v in Visibility],
+        "sector_list": SECTORS,
         "challenge_list": _challenge_suggestions(db),
     }
 
@@ -186,7 +234,9 @@ def _search_context(db: Session, ctx: Ctx, result: searching.SearchResult, title
 @router.get("/w/{ws}/practices/search", include_in_schema=False)
 def search_page(request: Request, db: Db, ctx: Ctx) -> Response:
     result = searching.search(db, ctx, request.query_params)
-    template = "practices/_results.html" if request.headers.get("hx-request") == "true" else "practices/search.html"
+    template = (
+        "practices/_results.html" if request.headers.get("hx-request") == "true" else "practices/search.html"
+    )
     return render(request, template, _search_context(db, ctx, result, _("Search practices")))
 
 
@@ -211,8 +261,11 @@ def _save(request: Request, db: Session, ctx: Ctx, form: FormData, practice: Pra
     data, values, problems = form_data(form)
     if form.get("action") == "suggest":  # the no-JavaScript path of "Suggest goals"
         suggestions = _suggest(db, values)
-        return render(request, "practices/form.html", _form_context(
-            db, ctx, _apply_suggestions(values, suggestions), {}, practice, suggestions))
+        return render(
+            request,
+            "practices/form.html",
+            _form_context(db, ctx, _apply_suggestions(values, suggestions), {}, practice, suggestions),
+        )
     try:
         if problems:
             raise AppError(_("Some fields are not valid."), problems, status_code=422)
@@ -223,8 +276,12 @@ def _save(request: Request, db: Session, ctx: Ctx, form: FormData, practice: Pra
             practice = service.update_practice(db, ctx, practice, valid)
     except AppError as exc:
         db.rollback()
-        return render(request, "practices/form.html", _form_context(db, ctx, values, _errors(exc), practice),
-                      status_code=exc.status_code)
+        return render(
+            request,
+            "practices/form.html",
+            _form_context(db, ctx, values, _errors(exc), practice),
+            status_code=exc.status_code,
+        )
     return _redirect(f"/w/{ctx.slug}/practices/{practice.id}", _("Practice saved."))
 
 
@@ -247,13 +304,24 @@ def practice_page(request: Request, db: Db, ctx: Ctx, practice_id: uuid.UUID) ->
     owner = repo.workspace_slugs(db, [practice.workspace_id]).get(practice.workspace_id, ("", ""))
     city = ref_repo.city(db, practice.city_id) if practice.city_id else None
     goals = dict(goal_choices(db))
-    return render(request, "practices/detail.html", {
-        "practice": practice, "similar": similar, "own": practice.workspace_id == ctx.id, "owner": owner,
-        "people": repo.linked_people(db, ctx.id, practice.id) if practice.workspace_id == ctx.id else [],
-        "attachments": service.attachments_of(db, ctx, practice), "accept": files.ACCEPT,
-        "city": city, "goals": goals, "sections": text_sections(practice),
-        "languages": dict(language_choices()), "sizes": dict(city_size_choices()),
-    })
+    return render(
+        request,
+        "practices/detail.html",
+        {
+            "practice": practice,
+            "similar": similar,
+            "own": practice.workspace_id == ctx.id,
+            "owner": owner,
+            "people": repo.linked_people(db, ctx.id, practice.id) if practice.workspace_id == ctx.id else [],
+            "attachments": service.attachments_of(db, ctx, practice),
+            "accept": files.ACCEPT,
+            "city": city,
+            "goals": goals,
+            "sections": text_sections(practice),
+            "languages": dict(language_choices()),
+            "sizes": dict(city_size_choices()),
+        },
+    )
 
 
 @router.get("/w/{ws}/practices/{practice_id}/similar", include_in_schema=False)
@@ -261,8 +329,11 @@ def similar_page(request: Request, db: Db, ctx: Ctx, practice_id: uuid.UUID) -> 
     practice = service.get_visible(db, ctx, practice_id)
     params, problems = searching.parse_params(request.query_params)
     result = searching.SearchResult(params, searching.similar_practices(db, ctx, practice, params), problems)
-    return render(request, "practices/search.html",
-                  _search_context(db, ctx, result, _("Practices like “{title}”", title=practice.title), practice))
+    return render(
+        request,
+        "practices/search.html",
+        _search_context(db, ctx, result, _("Practices like “{title}”", title=practice.title), practice),
+    )
 
 
 @router.get("/w/{ws}/practices/{practice_id}/edit", include_in_schema=False)
@@ -280,8 +351,9 @@ def update_practice_page(request: Request, db: Db, ctx: Ctx, practice_id: uuid.U
 
 
 @router.post("/w/{ws}/practices/{practice_id}/delete", include_in_schema=False)
-def delete_practice_page(request: Request, db: Db, ctx: Ctx, settings: AppSettings,
-                         practice_id: uuid.UUID) -> Response:
+def delete_practice_page(
+    request: Request, db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID
+) -> Response:
     ctx.require_edit()
     service.delete_practice(db, ctx, service.get_own(db, ctx, practice_id), settings.data_dir)
     return _redirect(f"/w/{ctx.slug}/practices", _("Practice deleted."))
@@ -296,8 +368,15 @@ def attach_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
     try:
         if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise ValidationFailed(_("Choose a file."), [FieldProblem("file", _("choose a file to attach"))])
-        service.add_attachment(db, ctx, practice, upload.filename, files.read_upload(upload.file),
-                               settings.data_dir, uploader(ctx))
+        service.add_attachment(
+            db,
+            ctx,
+            practice,
+            upload.filename,
+            files.read_upload(upload.file),
+            settings.data_dir,
+            uploader(ctx),
+        )
     except AppError as exc:
         db.rollback()
         return _redirect(back, _("Not attached: {reason}", reason="; ".join(_errors(exc).values())))
@@ -305,18 +384,22 @@ def attach_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
 
 
 @router.get("/w/{ws}/practices/{practice_id}/attachments/{attachment_id}", include_in_schema=False)
-def download_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
-                  attachment_id: uuid.UUID) -> Response:
-    return files.download_response(service.get_visible_attachment(db, ctx, practice_id, attachment_id),
-                                   settings.data_dir)
+def download_page(
+    db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID, attachment_id: uuid.UUID
+) -> Response:
+    return files.download_response(
+        service.get_visible_attachment(db, ctx, practice_id, attachment_id), settings.data_dir
+    )
 
 
 @router.post("/w/{ws}/practices/{practice_id}/attachments/{attachment_id}/delete", include_in_schema=False)
-def delete_attachment_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
-                           attachment_id: uuid.UUID) -> Response:
+def delete_attachment_page(
+    db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID, attachment_id: uuid.UUID
+) -> Response:
     ctx.require_edit()
-    service.delete_attachment(db, ctx, service.get_own_attachment(db, ctx, practice_id, attachment_id),
-                              settings.data_dir)
+    service.delete_attachment(
+        db, ctx, service.get_own_attachment(db, ctx, practice_id, attachment_id), settings.data_dir
+    )
     return _redirect(f"/w/{ctx.slug}/practices/{practice_id}#attachments", _("Attachment deleted."))
 
 

@@ -50,15 +50,29 @@ def sections(db: Session, workspace: Workspace) -> list[Section]:
     out = []
     agreements = _published(db, Agreement, workspace, Agreement.signed_on.desc(), Agreement.title)
     if agreements:
-        out.append(Section(_("Sister cities and agreements"), "register/public_agreements.html",
-                           {"rows": agreements, "kinds": dict(AGREEMENT_KINDS)}))
+        out.append(
+            Section(
+                _("Sister cities and agreements"),
+                "register/public_agreements.html",
+                {"rows": agreements, "kinds": dict(AGREEMENT_KINDS)},
+            )
+        )
     engagements = _published(db, Engagement, workspace, Engagement.starts_on.desc(), Engagement.title)
     if engagements:
-        out.append(Section(_("Delegations, missions and meetings"), "register/public_engagements.html",
-                           {"rows": engagements, "kinds": dict(ENGAGEMENT_KINDS),
-                            "totals": outcome_totals(engagements)}))
+        out.append(
+            Section(
+                _("Delegations, missions and meetings"),
+                "register/public_engagements.html",
+                {"rows": engagements, "kinds": dict(ENGAGEMENT_KINDS), "totals": outcome_totals(engagements)},
+            )
+        )
     partners = _published(db, Partner, workspace, Partner.kind, Partner.name)
     if partners:
-        out.append(Section(_("Partners"), "register/public_partners.html",
-                           {"rows": partners, "kinds": dict(PARTNER_KINDS)}))
+        out.append(
+            Section(
+                _("Partners"),
+                "register/public_partners.html",
+                {"rows": partners, "kinds": dict(PARTNER_KINDS)},
+            )
+        )
     return out

@@ -27,6 +27,9 @@ def seed(session: Session, workspace: Workspace) -> None:
     """Give a demo workspace two of the review's text blocks, marked as sample text."""
     titles = {b.key: b.title for b in BLOCKS}
     for key, body in SAMPLE_TEXTS.items():
-        session.add(VlrText(workspace_id=workspace.id, key=key, title=titles[key], body=body,
-                            updated_by="citydip demo"))
+        session.add(
+            VlrText(
+                workspace_id=workspace.id, key=key, title=titles[key], body=body, updated_by="citydip demo"
+            )
+        )
     session.flush()

@@ -50,8 +50,10 @@ def _poverty(shift: float) -> Indicator:
                 "page_content": SAMPLE_ES,
             }
         },
-        config={"auto_progress_calculation": True,
-                "progress_calculation_options": [{"direction": "negative", "target": 10, "unit": "Percent"}]},
+        config={
+            "auto_progress_calculation": True,
+            "progress_calculation_options": [{"direction": "negative", "target": 10, "unit": "Percent"}],
+        },
     )
 
 
@@ -71,8 +73,10 @@ def _waste(shift: float) -> Indicator:
         meta_translations={
             "es": {"indicator_name": "Residuos municipales desviados del vertedero (ejemplo)"}
         },
-        config={"auto_progress_calculation": True,
-                "progress_calculation_options": [{"direction": "positive", "target": 90}]},
+        config={
+            "auto_progress_calculation": True,
+            "progress_calculation_options": [{"direction": "positive", "target": 90}],
+        },
     )
 
 

@@ -29,6 +29,9 @@ def seed(session: Session, workspace: Workspace) -> None:
     network = ws_repo.network_by_slug(session, DEMO_NETWORK[0])
     if network is None or workspace.id not in {w.id for w in ws_repo.network_members(session, network.id)}:
         return
-    session.execute(delete(NetworkIndexRun).where(NetworkIndexRun.network_id == network.id,
-                                                  NetworkIndexRun.title == TITLE))
+    session.execute(
+        delete(NetworkIndexRun).where(
+            NetworkIndexRun.network_id == network.id, NetworkIndexRun.title == TITLE
+        )
+    )
     build_network_run(session, network, True, "citydip demo", TITLE, PICKS, None, IndexOptions())

@@ -156,12 +156,14 @@ def parse_year_field(text: str) -> int | None:
     return year
 
 
-def _run_page(request: Request, db: Session, access: tuple[Network, bool], network_run_id: uuid.UUID,
-              template: str) -> Response:
+def _run_page(
+    request: Request, db: Session, access: tuple[Network, bool], network_run_id: uuid.UUID, template: str
+) -> Response:
     net, coordinates = access
     run = _net_run(db, net, network_run_id)
-    return render_run(request, template, f"/n/{net.slug}/index", run.title, coordinates, run_view(db, run), run,
-                      network=net)
+    return render_run(
+        request, template, f"/n/{net.slug}/index", run.title, coordinates, run_view(db, run), run, network=net
+    )
 
 
 @router.get("/n/{network}/index/{network_run_id}", include_in_schema=False)

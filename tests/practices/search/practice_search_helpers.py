@@ -17,10 +17,20 @@ def fixture_documents() -> list[PracticeDocument]:
     docs = []
     for i, line in enumerate(FIXTURE.read_text(encoding="utf-8").splitlines(), start=1):
         r = json.loads(line)
-        docs.append(PracticeDocument(
-            id=i, external_id=r["id"], title=r["title"], fields={"summary": r["text"]}, language=r["lang"],
-            city=r["city"], country=r["country"], sdgs=r["sdgs"], visibility=r["visibility"],
-            workspace=r["workspace"]))
+        docs.append(
+            PracticeDocument(
+                id=i,
+                external_id=r["id"],
+                title=r["title"],
+                fields={"summary": r["text"]},
+                language=r["lang"],
+                city=r["city"],
+                country=r["country"],
+                sdgs=r["sdgs"],
+                visibility=r["visibility"],
+                workspace=r["workspace"],
+            )
+        )
     return docs
 
 

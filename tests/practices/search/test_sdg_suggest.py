@@ -10,8 +10,9 @@ from citydip.practices.search.sdg import suggest_sdgs
 
 
 def test_three_goals_with_confidence_best_first() -> None:
-    got = suggest_sdgs("Solar panels on school roofs",
-                       "Rooftop photovoltaic plants produce clean electricity.")
+    got = suggest_sdgs(
+        "Solar panels on school roofs", "Rooftop photovoltaic plants produce clean electricity."
+    )
     assert len(got) == 3
     assert len({s.goal for s in got}) == 3
     assert all(1 <= s.goal <= 17 and 0.0 <= s.confidence <= 1.0 for s in got)
@@ -19,17 +20,20 @@ def test_three_goals_with_confidence_best_first() -> None:
 
 
 def test_topic_changes_the_suggestion() -> None:
-    energy = [s.goal for s in suggest_sdgs("Solar power for rural homes",
-                                           "Affordable clean solar electricity")]
-    water = [s.goal for s in suggest_sdgs("Clean drinking water",
-                                          "Water filters and sanitation for villages")]
+    energy = [
+        s.goal for s in suggest_sdgs("Solar power for rural homes", "Affordable clean solar electricity")
+    ]
+    water = [
+        s.goal for s in suggest_sdgs("Clean drinking water", "Water filters and sanitation for villages")
+    ]
     assert 7 in energy
     assert 6 in water
 
 
 def test_other_language_text_is_understood() -> None:
-    goals = [s.goal for s in suggest_sdgs("Agua potable",
-                                          "Filtros de agua y saneamiento para las comunidades")]
+    goals = [
+        s.goal for s in suggest_sdgs("Agua potable", "Filtros de agua y saneamiento para las comunidades")
+    ]
     assert 6 in goals
 
 

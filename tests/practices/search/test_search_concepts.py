@@ -21,8 +21,17 @@ FIXTURE = REPO / "tests" / "fixtures" / "practices" / "crosslang_fixture.jsonl"
 
 def _docs() -> list[PracticeDocument]:
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
-    return [PracticeDocument(id=i, external_id=r["id"], title=r["title"], fields={"summary": r["text"]},
-                             language=r["lang"], country=r["lang"].upper()) for i, r in enumerate(rows, start=1)]
+    return [
+        PracticeDocument(
+            id=i,
+            external_id=r["id"],
+            title=r["title"],
+            fields={"summary": r["text"]},
+            language=r["lang"],
+            country=r["lang"].upper(),
+        )
+        for i, r in enumerate(rows, start=1)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -43,35 +52,51 @@ def _keys(dictionary: ConceptDictionary, query: str) -> list[str]:
 
 # ----- the dictionary -----
 
+
 def test_shipped_dictionary_covers_five_languages_and_city_policy_domains() -> None:
     d = default_concepts()
     assert len(d) >= 100
     assert all(set(c.forms) == set(LANGS) for c in d.concepts.values())
-    for key in ("cycle_lane", "heat_pump", "district_heating", "flooding", "affordable_housing", "migration",
-                "composting", "heatwave", "drinking_water", "citizen_participation"):
+    for key in (
+        "cycle_lane",
+        "heat_pump",
+        "district_heating",
+        "flooding",
+        "affordable_housing",
+        "migration",
+        "composting",
+        "heatwave",
+        "drinking_water",
+        "citizen_participation",
+    ):
         assert key in d.concepts, key
 
 
-@pytest.mark.parametrize(("query", "concept"), [
-    ("Radwege ausbauen", "cycle_lane"),
-    ("Radwegeausbau", "cycle_lane"),
-    ("Stadtradwegenetz erweitern", "cycle_lane"),  # a compound: the form is inside the word
-    ("Fahrradwege", "cycle_lane"),  # longest form wins: not just "anything about bicycles"
-    ("piste ciclabili sicure", "cycle_lane"),
-    ("carriles bici protegidos", "cycle_lane"),
-    ("pistes cyclables", "cycle_lane"),
-    ("protected bike lanes", "cycle_lane"),
-    ("Wärmepumpen in Wohngebäuden", "heat_pump"),
-    ("pompe di calore", "heat_pump"),
-    ("Schulhofbegrünung", "urban_greening"),
-    ("lutte contre les îlots de chaleur", "urban_heat_island"),
-    ("autopartage", "car_sharing"),
-])
+@pytest.mark.parametrize(
+    ("query", "concept"),
+    [
+        ("Radwege ausbauen", "cycle_lane"),
+        ("Radwegeausbau", "cycle_lane"),
+        ("Stadtradwegenetz erweitern", "cycle_lane"),  # a compound: the form is inside the word
+        ("Fahrradwege", "cycle_lane"),  # longest form wins: not just "anything about bicycles"
+        ("piste ciclabili sicure", "cycle_lane"),
+        ("carriles bici protegidos", "cycle_lane"),
+        ("pistes cyclables", "cycle_lane"),
+        ("protected bike lanes", "cycle_lane"),
+        ("Wärmepumpen in Wohngebäuden", "heat_pump"),
+        ("pompe di calore", "heat_pump"),
+        ("Schulhofbegrünung", "urban_greening"),
+        ("lutte contre les îlots de chaleur", "urban_heat_island"),
+        ("autopartage", "car_sharing"),
+    ],
+)
 def test_queries_name_concepts_in_any_language(query: str, concept: str) -> None:
     assert _keys(default_concepts(), query) == [concept]
 
 
-@pytest.mark.parametrize("query", ["recycling of glass", "Innenstadt", "", "the of and", "ሰላም ለዓለም", "30 km/h"])
+@pytest.mark.parametrize(
+    "query", ["recycling of glass", "Innenstadt", "", "the of and", "ሰላም ለዓለም", "30 km/h"]
+)
 def test_words_that_merely_contain_a_form_name_no_concept(query: str) -> None:
     assert "cycling" not in _keys(default_concepts(), query)
     assert _keys(default_concepts(), query) in ([], ["recycling"])
@@ -89,16 +114,19 @@ def test_terms_cover_every_language_and_the_broader_concept() -> None:
     assert "bicicletta" in d.terms_by_language(named, related=True)["it"]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("en = cycle lane", "line 1: expected '[key] related...'"),
-    ("[a]\nxx = word", "line 2: unknown language 'xx'"),
-    ("[a]\nen = zone 30", "line 2: 'zone 30' has digits"),
-    ("[a]\nde = rad weg*", "line 2: 'rad weg*' is not a stem"),
-    ("[a]\nen = one\nen = two", "line 3: [a] lists 'en' twice"),
-    ("[a]\nen = one\n[a]\nen = two", "concepts listed twice: a"),
-    ("[a] b\nen = one", "[a] points to unknown concepts: b"),
-    ("[a]\n", "concept [a] has no forms"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("en = cycle lane", "line 1: expected '[key] related...'"),
+        ("[a]\nxx = word", "line 2: unknown language 'xx'"),
+        ("[a]\nen = zone 30", "line 2: 'zone 30' has digits"),
+        ("[a]\nde = rad weg*", "line 2: 'rad weg*' is not a stem"),
+        ("[a]\nen = one\nen = two", "line 3: [a] lists 'en' twice"),
+        ("[a]\nen = one\n[a]\nen = two", "concepts listed twice: a"),
+        ("[a] b\nen = one", "[a] points to unknown concepts: b"),
+        ("[a]\n", "concept [a] has no forms"),
+    ],
+)
 def test_dictionary_errors_name_the_file_and_line(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=r"my\.txt") as err:
         parse_concepts(text, "my.txt")
@@ -107,14 +135,18 @@ def test_dictionary_errors_name_the_file_and_line(text: str, message: str) -> No
 
 # ----- the concept list in the engine -----
 
+
 def test_concept_list_finds_a_record_that_shares_no_word_with_the_query(conn: sqlite3.Connection) -> None:
     with_concepts = ext_ids(_engine(conn, language_slots=False).search("Radwege ausbauen", limit=20))
     without = ext_ids(_engine(conn, concepts=False).search("Radwege ausbauen", limit=20))
     assert "cl-it-modular" in with_concepts
     assert "cl-it-modular" not in without[:10]
-    assert with_concepts.index("cl-it-modular") < (without.index("cl-it-modular") if "cl-it-modular" in without
-                                                   else 99)
-    hit = next(h for h in _engine(conn).search("Radwege ausbauen", limit=20) if h.external_id == "cl-it-modular")
+    assert with_concepts.index("cl-it-modular") < (
+        without.index("cl-it-modular") if "cl-it-modular" in without else 99
+    )
+    hit = next(
+        h for h in _engine(conn).search("Radwege ausbauen", limit=20) if h.external_id == "cl-it-modular"
+    )
     assert hit.keyword_rank is None and "<mark>piste</mark> <mark>ciclabili</mark>" in hit.snippet_html
     assert hit.matched_words  # found through the dictionary's translation, not by meaning alone
 
@@ -131,12 +163,23 @@ def test_no_concept_list_outside_hybrid_mode(conn: sqlite3.Connection) -> None:
 
 # ----- the language slots -----
 
+
 def _english_first() -> list[tuple[int, float]]:
     """A fused list whose first 20 hits are all English (as on the real corpus, where English dominates)."""
     ids = {d.external_id: d.id for d in _docs()}
-    english = [ids[f"cl-en-{n:02d}"] for n in range(1, 13)] + [ids[k] for k in (
-        "cl-en-bus", "cl-en-tram", "cl-en-parking", "cl-en-trains", "cl-en-cars", "cl-en-heat", "cl-en-waste",
-        "cl-en-trees")]
+    english = [ids[f"cl-en-{n:02d}"] for n in range(1, 13)] + [
+        ids[k]
+        for k in (
+            "cl-en-bus",
+            "cl-en-tram",
+            "cl-en-parking",
+            "cl-en-trains",
+            "cl-en-cars",
+            "cl-en-heat",
+            "cl-en-waste",
+            "cl-en-trees",
+        )
+    ]
     rest = [ids["cl-it-passing"], ids["cl-it-modular"], ids["cl-es-waste"]]
     return [(doc, 1.0 / (60 + rank)) for rank, doc in enumerate(english + rest, start=1)]
 
@@ -177,12 +220,15 @@ def test_slots_respect_filters(conn: sqlite3.Connection) -> None:
     match = eng.concept_match("Radwege ausbauen", not_italian, 100, None)  # the search passes both the same
     _, placed = eng.language_slots(fused, match, not_italian, None)
     assert ids["cl-it-modular"] not in placed
-    hits = ext_ids(eng.search("Radwege ausbauen", SearchFilters(countries=frozenset({"EN", "ES", "FR"})), limit=30))
+    hits = ext_ids(
+        eng.search("Radwege ausbauen", SearchFilters(countries=frozenset({"EN", "ES", "FR"})), limit=30)
+    )
     assert hits and not any(h.startswith("cl-it-") for h in hits)
 
 
 def test_a_slot_searched_under_the_access_rule_stays_within_what_the_workspace_may_see(
-        conn: sqlite3.Connection) -> None:
+    conn: sqlite3.Connection,
+) -> None:
     eng = _engine(conn)
     docs = {d.external_id: d for d in _docs()}
     modular = docs["cl-it-modular"].id

@@ -22,10 +22,18 @@ def corpus_engine(tmp_path_factory: pytest.TempPathFactory) -> SqliteSearchEngin
     docs = []
     for i, line in enumerate(SHARED.read_text(encoding="utf-8").splitlines(), start=1):
         r = json.loads(line)
-        docs.append(PracticeDocument(
-            id=i, external_id=r["id"], title=r["title"], fields={"summary": r["text"]},
-            language=detect_language(f"{r['title']} {r['text']}") or "", city=r["city"], country=r["country"],
-            sdgs=r["sdgs"]))
+        docs.append(
+            PracticeDocument(
+                id=i,
+                external_id=r["id"],
+                title=r["title"],
+                fields={"summary": r["text"]},
+                language=detect_language(f"{r['title']} {r['text']}") or "",
+                city=r["city"],
+                country=r["country"],
+                sdgs=r["sdgs"],
+            )
+        )
     eng = SqliteSearchEngine(tmp_path_factory.mktemp("corpus") / "corpus.db")
     eng.index_many(docs)
     return eng
@@ -61,7 +69,8 @@ def test_german_cycling_query_finds_english_cycling_records(corpus_engine: Sqlit
 
 
 def test_german_cycling_query_finds_italian_cycling_records_among_italian_ones(
-        corpus_engine: SqliteSearchEngine) -> None:
+    corpus_engine: SqliteSearchEngine,
+) -> None:
     italian = SearchFilters(languages=frozenset({"it"}))
     hits = corpus_engine.search("Fahrradwege und Radverkehr fördern", italian, limit=3)
     assert any(re.search(r"bici|cicl", f"{h.title} {h.snippet}", re.I) for h in hits), hits
@@ -72,8 +81,10 @@ def test_hybrid_beats_bm25_on_the_judged_queries(corpus_engine: SqliteSearchEngi
     lines = [ln.split("\t", 1) for ln in (EVAL / "queries.tsv").read_text(encoding="utf-8").splitlines()]
     scores = {}
     for mode in ("keyword", "hybrid"):
-        vals = [_ndcg([h.external_id for h in corpus_engine.search(q, limit=10, mode=mode)], qrels[qid])
-                for qid, q in lines]
+        vals = [
+            _ndcg([h.external_id for h in corpus_engine.search(q, limit=10, mode=mode)], qrels[qid])
+            for qid, q in lines
+        ]
         scores[mode] = sum(vals) / len(vals)
     assert scores["hybrid"] > scores["keyword"] + 0.05, scores
 
@@ -97,15 +108,23 @@ def _records() -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("query", ["Radwege ausbauen", "Fahrradwege", "sichere Radwege in der Stadt"])
 def test_german_cycling_queries_find_english_and_italian_cycle_lane_records(
-        corpus_engine: SqliteSearchEngine, query: str) -> None:
+    corpus_engine: SqliteSearchEngine, query: str
+) -> None:
     records = {r["id"]: r for r in _records()}
-    italian = {i for i, r in records.items()
-               if detect_language(f"{r['title']} {r['text']}") == "it" and IT_CYCLE_LANE.search(r["text"])}
+    italian = {
+        i
+        for i, r in records.items()
+        if detect_language(f"{r['title']} {r['text']}") == "it" and IT_CYCLE_LANE.search(r["text"])
+    }
     assert italian, "the corpus should hold Italian cycle-lane records"
     hits = corpus_engine.search(query, limit=20)
     top = [h.external_id for h in hits]
-    english = [i for i in top[:10] if detect_language(f"{records[i]['title']} {records[i]['text']}") == "en"
-               and EN_CYCLING.search(f"{records[i]['title']} {records[i]['text']}")]
+    english = [
+        i
+        for i in top[:10]
+        if detect_language(f"{records[i]['title']} {records[i]['text']}") == "en"
+        and EN_CYCLING.search(f"{records[i]['title']} {records[i]['text']}")
+    ]
     assert len(english) >= 5, top
     assert italian & set(top), (italian, top)
     without = corpus_engine.with_options(concepts=False).search(query, limit=20)
@@ -113,7 +132,8 @@ def test_german_cycling_queries_find_english_and_italian_cycle_lane_records(
 
 
 def test_concept_dictionary_lifts_non_english_queries_and_keeps_english_ones(
-        corpus_engine: SqliteSearchEngine) -> None:
+    corpus_engine: SqliteSearchEngine,
+) -> None:
     qrels = _qrels()
     lines = [ln.split("\t", 1) for ln in (EVAL / "queries.tsv").read_text(encoding="utf-8").splitlines()]
     langs = dict(ln.split("\t") for ln in (EVAL / "query_languages.tsv").read_text().splitlines() if ln)

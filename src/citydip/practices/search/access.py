@@ -54,14 +54,15 @@ def filter_subquery(filters: SearchFilters | None) -> SubQuery | None:
                     continue
                 inner = _facet_in("workspace", peers, params)
                 params += ["visibility", vis]
-                alts.append(f"SELECT doc_id FROM practice_search_facets WHERE doc_id IN ({inner}) "  # noqa: S608
-                            "AND facet = ? AND value = ?")
+                alts.append(
+                    f"SELECT doc_id FROM practice_search_facets WHERE doc_id IN ({inner}) "  # noqa: S608
+                    "AND facet = ? AND value = ?"
+                )
             else:
                 alts.append(_facet_in("visibility", [vis], params))
         parts.append(" UNION ".join(alts))
     sql = " INTERSECT ".join(f"SELECT doc_id FROM ({p}) AS f{i}" for i, p in enumerate(parts))  # noqa: S608
     return sql, params
-
 
 
 class AccessCheck:
@@ -79,8 +80,11 @@ class AccessCheck:
             code = VIS_CODES.get(vis, -3)
             if vis == "network" and rule.network_workspaces is not None:
                 self.peer_vis = code
-                self.peers = {state.group_codes[w.strip().lower()] for w in rule.network_workspaces
-                              if w.strip().lower() in state.group_codes}
+                self.peers = {
+                    state.group_codes[w.strip().lower()]
+                    for w in rule.network_workspaces
+                    if w.strip().lower() in state.group_codes
+                }
             else:
                 self.any_vis.add(code)
 

@@ -102,11 +102,20 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
 
     placeholder = "?"
 
-    def __init__(self, conn: Any, *, embedder: StaticEmbedder | None = None, state: IndexState | None = None,
-                 owns_transactions: bool = True, candidates: int = 100,
-                 weights: tuple[float, float, float] = (1.0, 0.5, 1.0), expand: bool = False,
-                 concepts: ConceptDictionary | bool = True, concept_weight: float = CONCEPT_WEIGHT,
-                 language_slots: bool = True) -> None:
+    def __init__(
+        self,
+        conn: Any,
+        *,
+        embedder: StaticEmbedder | None = None,
+        state: IndexState | None = None,
+        owns_transactions: bool = True,
+        candidates: int = 100,
+        weights: tuple[float, float, float] = (1.0, 0.5, 1.0),
+        expand: bool = False,
+        concepts: ConceptDictionary | bool = True,
+        concept_weight: float = CONCEPT_WEIGHT,
+        language_slots: bool = True,
+    ) -> None:
         """Wrap a DB-API connection; create the tables unless the state says they are known to exist."""
         self._conn = conn
         self.state = state or IndexState(embedder)
@@ -116,18 +125,23 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         self.weights = weights
         self.expand = expand
         self.concepts: ConceptDictionary | None = (
-            concepts if isinstance(concepts, ConceptDictionary) else default_concepts() if concepts else None)
+            concepts if isinstance(concepts, ConceptDictionary) else default_concepts() if concepts else None
+        )
         self.concept_weight = concept_weight
         self.slots = language_slots
         if not self.state.schema_ready:
             with self._tx():
                 self.create_schema()
                 if self._read_generation() is None:
-                    self._execute("INSERT INTO practice_search_meta (key, value) VALUES ('generation', ?)",
-                                  [new_token()])
+                    self._execute(
+                        "INSERT INTO practice_search_meta (key, value) VALUES ('generation', ?)",
+                        [new_token()],
+                    )
                 self._execute("DELETE FROM practice_search_meta WHERE key = 'model'")
-                self._execute("INSERT INTO practice_search_meta (key, value) VALUES ('model', ?)",
-                              [f"{MODEL_NAME}/{self._embedder.dim}"])
+                self._execute(
+                    "INSERT INTO practice_search_meta (key, value) VALUES ('model', ?)",
+                    [f"{MODEL_NAME}/{self._embedder.dim}"],
+                )
             self.state.schema_ready = True
 
     def with_options(self, **options: Any) -> SqlSearchEngine:
@@ -151,8 +165,15 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         """Delete documents without committing; return how many existed."""
 
     @abstractmethod
-    def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
-                 exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
+    def _keyword(
+        self,
+        terms: list[str],
+        subq: SubQuery | None,
+        k: int,
+        exclude: int | None = None,
+        *,
+        synonyms: bool = False,
+    ) -> list[int]:
         """Ids of up to k documents matching any term, best first (never raises on term text).
 
         ``synonyms``: the terms are forms of the same concepts (the concept list), so a back-end may rank by a
@@ -222,12 +243,15 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         rows = self._execute(
             "SELECT d.id, d.vector, w.value, v.value FROM practice_search_docs d "
             "LEFT JOIN practice_search_facets w ON w.doc_id = d.id AND w.facet = 'workspace' "
-            "LEFT JOIN practice_search_facets v ON v.doc_id = d.id AND v.facet = 'visibility'").fetchall()
+            "LEFT JOIN practice_search_facets v ON v.doc_id = d.id AND v.facet = 'visibility'"
+        ).fetchall()
         st.access = {int(r[0]): (st.group_code(r[2] or ""), VIS_CODES.get(r[3] or "", 3)) for r in rows}
         with_vec = [r for r in rows if r[1] is not None]
         dim = self._embedder.dim
         ids = np.fromiter((r[0] for r in with_vec), dtype=np.int64, count=len(with_vec))
-        mat = np.frombuffer(b"".join(bytes(r[1]) for r in with_vec), dtype=np.float32).reshape(len(with_vec), dim)
+        mat = np.frombuffer(b"".join(bytes(r[1]) for r in with_vec), dtype=np.float32).reshape(
+            len(with_vec), dim
+        )
         codes = [st.access[int(r[0])] for r in with_vec]
         groups = np.fromiter((c[0] for c in codes), dtype=np.int32, count=len(codes))
         vis = np.fromiter((c[1] for c in codes), dtype=np.int32, count=len(codes))
@@ -282,9 +306,13 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         """Ids of every indexed document, or of one workspace's."""
         if workspace is None:
             return {int(r[0]) for r in self._execute("SELECT id FROM practice_search_docs")}
-        return {int(r[0]) for r in self._execute(
-            "SELECT doc_id FROM practice_search_facets WHERE facet = 'workspace' AND value = ?",
-            [workspace.strip().lower()])}
+        return {
+            int(r[0])
+            for r in self._execute(
+                "SELECT doc_id FROM practice_search_facets WHERE facet = 'workspace' AND value = ?",
+                [workspace.strip().lower()],
+            )
+        }
 
     def count(self) -> int:
         """Return the number of indexed documents."""
@@ -303,8 +331,12 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         if dfs is None:
             return terms
         limit = max(COMMON_TERM_SHARE * self.indexed_count(), COMMON_TERM_MIN_DOCS)
-        rarest = {t for t, _ in sorted(((t, d) for t, d in zip(terms, dfs, strict=True) if d > 0),
-                                       key=lambda td: td[1])[:2]}
+        rarest = {
+            t
+            for t, _ in sorted(
+                ((t, d) for t, d in zip(terms, dfs, strict=True) if d > 0), key=lambda td: td[1]
+            )[:2]
+        }
         return [t for t, d in zip(terms, dfs, strict=True) if t in rarest or 0 < d <= limit]
 
     def indexed_count(self) -> int:
@@ -325,8 +357,9 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             return None
         return {int(r[0]) for r in self._execute(subq[0], subq[1])}
 
-    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20,
-               mode: str = "hybrid") -> list[SearchHit]:
+    def search(
+        self, query: str, filters: SearchFilters | None = None, limit: int = 20, mode: str = "hybrid"
+    ) -> list[SearchHit]:
         """Return up to `limit` hits (mode hybrid, keyword or dense); never raises on query text."""
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}: use hybrid, keyword or dense")
@@ -355,8 +388,16 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             return None
         return AccessCheck(self.state, filters.access)
 
-    def _keyword_filtered(self, terms: list[str], subq: SubQuery | None, k: int, rule: AccessCheck | None,
-                          exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
+    def _keyword_filtered(
+        self,
+        terms: list[str],
+        subq: SubQuery | None,
+        k: int,
+        rule: AccessCheck | None,
+        exclude: int | None = None,
+        *,
+        synonyms: bool = False,
+    ) -> list[int]:
         """Keyword hits allowed by the filters: a larger unfiltered list checked in memory, else SQL filtering."""
         if rule is None:
             return self._keyword(terms, subq, k, exclude, synonyms=synonyms)
@@ -367,12 +408,22 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             return kept[:k]
         return self._keyword(terms, subq, k, exclude, synonyms=synonyms)
 
-    def _dense_top(self, vec: FloatArray, subq: SubQuery | None, k: int, rule: AccessCheck | None,
-                   exclude: int | None = None) -> list[int]:
+    def _dense_top(
+        self,
+        vec: FloatArray,
+        subq: SubQuery | None,
+        k: int,
+        rule: AccessCheck | None,
+        exclude: int | None = None,
+    ) -> list[int]:
         allowed = None if rule is not None else self._allowed(subq)
         with self.state.lock:
-            return [i for i, _ in self.state.dense.top(vec, k, allowed, exclude,
-                                                      rule.rows if rule is not None else None)]
+            return [
+                i
+                for i, _ in self.state.dense.top(
+                    vec, k, allowed, exclude, rule.rows if rule is not None else None
+                )
+            ]
 
     def translations(self, terms: list[str]) -> list[str]:
         """Index words in any language that mean what the query terms mean (cross-language expansion)."""
@@ -382,8 +433,9 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             st.vocab_generation = st.generation
         return st.expander.expand(terms)
 
-    def more_like_this(self, doc_id: int, filters: SearchFilters | None = None,
-                       limit: int = 10) -> list[SearchHit]:
+    def more_like_this(
+        self, doc_id: int, filters: SearchFilters | None = None, limit: int = 10
+    ) -> list[SearchHit]:
         """Return practices similar to one already indexed (itself excluded); [] for an unknown id."""
         limit = max(0, min(int(limit), MAX_LIMIT))
         row = self._bodies([doc_id]).get(doc_id)
@@ -402,9 +454,17 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         kw = self._keyword_filtered(self._prune(terms), subq, k, rule, exclude=doc_id)
         return self._hits(kw, [], [], terms, None, limit)
 
-    def _hits(self, kw: list[int], xl: list[int], dense: list[int], terms: list[str],
-              qvec: FloatArray | None, limit: int, cm: ConceptMatch | None = None,
-              where: tuple[SubQuery | None, AccessCheck | None] = (None, None)) -> list[SearchHit]:
+    def _hits(
+        self,
+        kw: list[int],
+        xl: list[int],
+        dense: list[int],
+        terms: list[str],
+        qvec: FloatArray | None,
+        limit: int,
+        cm: ConceptMatch | None = None,
+        where: tuple[SubQuery | None, AccessCheck | None] = (None, None),
+    ) -> list[SearchHit]:
         cm = cm or ConceptMatch()
         # the concept list is a second keyword list; when the query's own words match nothing, it is the only one
         concept_weight = self.concept_weight if kw else self.weights[0]
@@ -419,8 +479,13 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         kw_rank = {d: r for r, d in enumerate(kw, start=1)}
         de_rank = {d: r for r, d in enumerate(dense, start=1)}
         marks = ",".join("?" * len(ids))
-        meta = {int(r[0]): (str(r[1]), str(r[2])) for r in self._execute(
-            f"SELECT id, external_id, title FROM practice_search_docs WHERE id IN ({marks})", ids)}  # noqa: S608
+        meta = {
+            int(r[0]): (str(r[1]), str(r[2]))
+            for r in self._execute(
+                f"SELECT id, external_id, title FROM practice_search_docs WHERE id IN ({marks})",  # noqa: S608
+                ids,
+            )
+        }
         matched = set(kw) | set(xl) | set(cm.ids) | placed
         snippets = self._snippets(ids, matched, terms, qvec)
         hits = []
@@ -428,14 +493,24 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             if doc not in meta:
                 continue
             marked = snippets.get(doc, "")
-            hits.append(SearchHit(id=doc, external_id=meta[doc][0], title=meta[doc][1], score=round(score, 6),
-                                  snippet=strip_marks(marked), snippet_html=marked_to_html(marked),
-                                  keyword_rank=kw_rank.get(doc), dense_rank=de_rank.get(doc),
-                                  matched_words=doc in matched))
+            hits.append(
+                SearchHit(
+                    id=doc,
+                    external_id=meta[doc][0],
+                    title=meta[doc][1],
+                    score=round(score, 6),
+                    snippet=strip_marks(marked),
+                    snippet_html=marked_to_html(marked),
+                    keyword_rank=kw_rank.get(doc),
+                    dense_rank=de_rank.get(doc),
+                    matched_words=doc in matched,
+                )
+            )
         return hits
 
-    def _snippets(self, ids: list[int], matched: set[int], terms: list[str],
-                  qvec: FloatArray | None) -> dict[int, str]:
+    def _snippets(
+        self, ids: list[int], matched: set[int], terms: list[str], qvec: FloatArray | None
+    ) -> dict[int, str]:
         """A highlighted sentence per hit: the one with most query words, else the one closest in meaning."""
         keyword_hits = [i for i in ids if i in matched]
         out = self._keyword_snippets(keyword_hits, terms) if keyword_hits and terms else {}

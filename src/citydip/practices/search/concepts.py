@@ -153,8 +153,11 @@ class ConceptDictionary:
         matches = [(len(word), key) for key in self._words.get(word, ())]
         matches += [(len(stem), key) for stem, key in self._stems if word.startswith(stem)]
         if not matches:  # a German compound: a known form (or stem) after a first part of 3+ letters
-            matches = [(len(form), key) for form, key in self._compound
-                       if word.find(form, COMPOUND_REST) >= COMPOUND_REST]
+            matches = [
+                (len(form), key)
+                for form, key in self._compound
+                if word.find(form, COMPOUND_REST) >= COMPOUND_REST
+            ]
         longest = max((n for n, _ in matches), default=0)
         return {key for n, key in matches if n == longest}
 
@@ -164,8 +167,11 @@ class ConceptDictionary:
         found: list[str] = []
         i = 0
         while i < len(tokens):
-            phrases = [(len(parts), key) for parts, key in self._phrases.get(tokens[i], ())
-                       if tuple(tokens[i:i + len(parts)]) == parts]
+            phrases = [
+                (len(parts), key)
+                for parts, key in self._phrases.get(tokens[i], ())
+                if tuple(tokens[i : i + len(parts)]) == parts
+            ]
             span = max((n for n, _ in phrases), default=0)
             keys = {key for n, key in phrases if n == span} if span else self._word_concepts(tokens[i])
             found += sorted(k for k in keys if k not in found)
@@ -175,19 +181,24 @@ class ConceptDictionary:
     def terms(self, concepts: list[Concept], limit: int = MAX_TERMS) -> list[str]:
         """Search terms for the concepts and the concepts they point to: phrases, words and ``stem*`` prefixes."""
         named = list(dict.fromkeys(c.key for c in concepts))
-        related = [r for r in dict.fromkeys(r for k in named for r in self.concepts[k].related) if r not in named]
-        out = (_turns([self.concepts[k].all_forms() for k in named])
-               + _turns([self.concepts[k].all_forms() for k in related]))
+        related = [
+            r for r in dict.fromkeys(r for k in named for r in self.concepts[k].related) if r not in named
+        ]
+        out = _turns([self.concepts[k].all_forms() for k in named]) + _turns(
+            [self.concepts[k].all_forms() for k in related]
+        )
         return list(dict.fromkeys(out))[:limit]
 
-
-    def terms_by_language(self, concepts: list[Concept], related: bool = False,
-                          limit: int = MAX_TERMS) -> dict[str, list[str]]:
+    def terms_by_language(
+        self, concepts: list[Concept], related: bool = False, limit: int = MAX_TERMS
+    ) -> dict[str, list[str]]:
         """Search terms per language: the forms of the concepts, or (``related``) of the concepts they point to."""
         named = list(dict.fromkeys(c.key for c in concepts))
         keys = named
         if related:
-            keys = [r for r in dict.fromkeys(r for k in named for r in self.concepts[k].related) if r not in named]
+            keys = [
+                r for r in dict.fromkeys(r for k in named for r in self.concepts[k].related) if r not in named
+            ]
         out: dict[str, list[str]] = {}
         for lang in LANGS:
             forms = _turns([list(self.concepts[k].forms.get(lang, ())) for k in keys])

@@ -44,7 +44,9 @@ SLOT_WIDEN = 4  # with the access rule applied in memory, take this many times t
 COMMON_FORM_SHARE = 0.015
 COMMON_FORM_MIN_DOCS = 2000
 MIN_MENTIONS = 2
-CHARS_PER_MENTION = 1000  # and at least one mention per 1,000 characters: a long text naming it once is not about it
+CHARS_PER_MENTION = (
+    1000  # and at least one mention per 1,000 characters: a long text naming it once is not about it
+)
 TITLE_MENTION = 2
 
 
@@ -99,13 +101,28 @@ class CrossLanguageMixin:
     concepts: ConceptDictionary | None
 
     @abstractmethod
-    def _keyword_filtered(self, terms: list[str], subq: SubQuery | None, k: int, rule: AccessCheck | None,
-                          exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
+    def _keyword_filtered(
+        self,
+        terms: list[str],
+        subq: SubQuery | None,
+        k: int,
+        rule: AccessCheck | None,
+        exclude: int | None = None,
+        *,
+        synonyms: bool = False,
+    ) -> list[int]:
         """Keyword hits allowed by the filters (provided by the engine)."""
 
     @abstractmethod
-    def _keyword(self, terms: list[str], subq: SubQuery | None, k: int, exclude: int | None = None, *,
-                 synonyms: bool = False) -> list[int]:
+    def _keyword(
+        self,
+        terms: list[str],
+        subq: SubQuery | None,
+        k: int,
+        exclude: int | None = None,
+        *,
+        synonyms: bool = False,
+    ) -> list[int]:
         """Keyword hits restricted by a SQL subquery only (provided by the engine)."""
 
     @abstractmethod
@@ -140,7 +157,9 @@ class CrossLanguageMixin:
             return terms
         return [t for t in terms if is_stem(t) or 0 < min(dfs.get(w, 0) for w in t.split()) <= limit]
 
-    def concept_match(self, query: str, subq: SubQuery | None, k: int, rule: AccessCheck | None) -> ConceptMatch:
+    def concept_match(
+        self, query: str, subq: SubQuery | None, k: int, rule: AccessCheck | None
+    ) -> ConceptMatch:
         """The concepts the query names and the records that name them in any language, best first."""
         if self.concepts is None:
             return ConceptMatch()
@@ -157,7 +176,9 @@ class CrossLanguageMixin:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self._execute(
-            f"SELECT id, language FROM practice_search_docs WHERE id IN ({marks})", list(ids))  # noqa: S608
+            f"SELECT id, language FROM practice_search_docs WHERE id IN ({marks})",  # noqa: S608
+            list(ids),
+        )
         return {int(r[0]): str(r[1] or "") for r in rows}
 
     @staticmethod
@@ -183,8 +204,15 @@ class CrossLanguageMixin:
                 return doc
         return None
 
-    def _best_in(self, lang: str, forms: list[str], named: list[Concept], subq: SubQuery | None,
-                 rule: AccessCheck | None, taken: set[int]) -> int | None:
+    def _best_in(
+        self,
+        lang: str,
+        forms: list[str],
+        named: list[Concept],
+        subq: SubQuery | None,
+        rule: AccessCheck | None,
+        taken: set[int],
+    ) -> int | None:
         """The best record written in one language that names what the query names, or None."""
         forms = self.common_forms_dropped(forms)
         if not forms:
@@ -197,13 +225,21 @@ class CrossLanguageMixin:
             wide = self._keyword(forms, in_lang, SLOT_CANDIDATES * SLOT_WIDEN, synonyms=True)
             found = [d for d in wide if rule.allows(d) and d not in taken][:SLOT_CANDIDATES]
         else:
-            found = [d for d in self._keyword_filtered(forms, subq, SLOT_CANDIDATES, rule, synonyms=True)
-                     if d not in taken]
+            found = [
+                d
+                for d in self._keyword_filtered(forms, subq, SLOT_CANDIDATES, rule, synonyms=True)
+                if d not in taken
+            ]
         langs = self.languages_of(found)
         return self._first_naming([d for d in found if langs.get(d) == lang], named)
 
-    def language_slots(self, fused: list[tuple[int, float]], match: ConceptMatch, subq: SubQuery | None,
-                       rule: AccessCheck | None) -> tuple[list[tuple[int, float]], set[int]]:
+    def language_slots(
+        self,
+        fused: list[tuple[int, float]],
+        match: ConceptMatch,
+        subq: SubQuery | None,
+        rule: AccessCheck | None,
+    ) -> tuple[list[tuple[int, float]], set[int]]:
         """The fused list with each missing language's best concept match placed after the first hits.
 
         Returns the new list and the ids that were placed (they are concept matches, for snippets).
@@ -221,10 +257,13 @@ class CrossLanguageMixin:
         for lang in missing:
             # the concept list's own matches in that language first (no extra search), then a search over the
             # language's forms of the concepts (a record must name them: broader forms would add nothing)
-            best = self._first_naming([d for d in match.ids if listed.get(d) == lang][:SLOT_CANDIDATES],
-                                      match.named)
+            best = self._first_naming(
+                [d for d in match.ids if listed.get(d) == lang][:SLOT_CANDIDATES], match.named
+            )
             if best is None:
-                best = self._best_in(lang, own.get(lang, []), match.named, subq, rule, set(shown) | set(placed))
+                best = self._best_in(
+                    lang, own.get(lang, []), match.named, subq, rule, set(shown) | set(placed)
+                )
             if best is not None:
                 placed.append(best)
         if not placed:

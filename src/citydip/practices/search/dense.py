@@ -35,8 +35,9 @@ class DenseMatrix:
         """Number of live vectors."""
         return len(self._row)
 
-    def load(self, ids: IntArray, vecs: FloatArray, groups: CodeArray | None = None,
-             vis: CodeArray | None = None) -> None:
+    def load(
+        self, ids: IntArray, vecs: FloatArray, groups: CodeArray | None = None, vis: CodeArray | None = None
+    ) -> None:
         """Replace the whole content in one go."""
         n = len(ids)
         cap = max(1024, int(n * 1.25))
@@ -88,8 +89,14 @@ class DenseMatrix:
         r = self._row.get(doc_id)
         return None if r is None else self._vecs[r].copy()
 
-    def top(self, query: FloatArray, k: int, allowed: set[int] | None = None,
-            exclude: int | None = None, row_filter: RowFilter | None = None) -> list[tuple[int, float]]:
+    def top(
+        self,
+        query: FloatArray,
+        k: int,
+        allowed: set[int] | None = None,
+        exclude: int | None = None,
+        row_filter: RowFilter | None = None,
+    ) -> list[tuple[int, float]]:
         """Return up to k (id, cosine) pairs, best first, restricted to `allowed` ids and `row_filter`."""
         if self._n == 0 or k <= 0:
             return []
@@ -119,7 +126,9 @@ class DenseMatrix:
         return self._best(scores, ids, live, k)
 
     @staticmethod
-    def _best(scores: FloatArray, ids: IntArray, live: npt.NDArray[np.bool_], k: int) -> list[tuple[int, float]]:
+    def _best(
+        scores: FloatArray, ids: IntArray, live: npt.NDArray[np.bool_], k: int
+    ) -> list[tuple[int, float]]:
         scores = np.where(live, scores, -np.inf)
         k = min(k, int(live.sum()))
         if k <= 0:

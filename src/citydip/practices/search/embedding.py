@@ -34,8 +34,9 @@ def words(text: str) -> list[str]:
 class StaticEmbedder:
     """Embed texts with a static piece table; thread-safe for reading."""
 
-    def __init__(self, vectors: npt.NDArray[np.int8], scales: FloatArray, log_probs: FloatArray,
-                 pieces: list[str]) -> None:
+    def __init__(
+        self, vectors: npt.NDArray[np.int8], scales: FloatArray, log_probs: FloatArray, pieces: list[str]
+    ) -> None:
         """Wrap a quantised table; use :func:`load_embedder` to get the shipped one."""
         self._vectors = vectors
         self._scales = scales.astype(np.float32)
@@ -134,7 +135,8 @@ def load_embedder(directory: Path | None = None, name: str = MODEL_NAME) -> Stat
     for p in (npz_path, vocab_path):
         if not p.is_file():
             raise FileNotFoundError(
-                f"search model file missing: {p} (rebuild with scripts/build_search_model.py)")
+                f"search model file missing: {p} (rebuild with scripts/build_search_model.py)"
+            )
     with np.load(npz_path) as z:
         vectors = z["vectors"]
         scales = z["scales"]

@@ -38,8 +38,11 @@ class CrossLingualExpander:
 
     def add_words(self, words: list[str]) -> int:
         """Add index vocabulary words (letters only, 3+ chars, no stopwords); return how many were new."""
-        new = [w for w in dict.fromkeys(words) if w not in self._known and w not in ALL_STOPWORDS
-               and _LETTERS.match(w)]
+        new = [
+            w
+            for w in dict.fromkeys(words)
+            if w not in self._known and w not in ALL_STOPWORDS and _LETTERS.match(w)
+        ]
         if not new:
             return 0
         mat, ok = self._embedder.embed_many(new)

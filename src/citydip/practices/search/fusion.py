@@ -7,8 +7,9 @@ from collections.abc import Sequence
 RRF_K = 60
 
 
-def rrf(ranked_lists: Sequence[Sequence[int]], weights: Sequence[float] | None = None,
-        k: int = RRF_K) -> list[tuple[int, float]]:
+def rrf(
+    ranked_lists: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = RRF_K
+) -> list[tuple[int, float]]:
     """Weighted reciprocal rank fusion: score(d) = sum_i w_i / (k + rank_i(d)), ranks from 1; best first."""
     w = list(weights) if weights is not None else [1.0] * len(ranked_lists)
     scores: dict[int, float] = {}

@@ -37,9 +37,13 @@ from citydip.practices.search.types import PracticeDocument
 HEADLINE_CONFIG = "practice_search_unaccent"
 RANK_WEIGHTS = "{0.5, 0, 0.5, 1.0}"  # D (body), C (unused), B (place), A (title)
 RANK_NORMALISATION = 0  # no length normalisation (measured best with the IDF weighting below)
-SYNONYM_NORMALISATION = 1  # concept list: divide by 1 + log(length), so long texts naming a form once rank lower
-HEADLINE_OPTIONS = (f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=12, "
-                    "MaxFragments=1, FragmentDelimiter=\" … \"")
+SYNONYM_NORMALISATION = (
+    1  # concept list: divide by 1 + log(length), so long texts naming a form once rank lower
+)
+HEADLINE_OPTIONS = (
+    f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=12, "
+    'MaxFragments=1, FragmentDelimiter=" … "'
+)
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS practice_search_docs (id BIGINT PRIMARY KEY, external_id TEXT NOT NULL, "
@@ -93,25 +97,43 @@ class PostgresSearchEngine(SqlSearchEngine):
 
     placeholder = "%s"
 
-    def __init__(self, conn: Any, embedder: StaticEmbedder | None = None, candidates: int = 100,
-                 weights: tuple[float, float, float] = (1.0, 0.5, 1.0), expand: bool = False, *,
-                 state: IndexState | None = None, owns_transactions: bool = True,
-                 concepts: ConceptDictionary | bool = True, concept_weight: float = CONCEPT_WEIGHT,
-                 language_slots: bool = True) -> None:
+    def __init__(
+        self,
+        conn: Any,
+        embedder: StaticEmbedder | None = None,
+        candidates: int = 100,
+        weights: tuple[float, float, float] = (1.0, 0.5, 1.0),
+        expand: bool = False,
+        *,
+        state: IndexState | None = None,
+        owns_transactions: bool = True,
+        concepts: ConceptDictionary | bool = True,
+        concept_weight: float = CONCEPT_WEIGHT,
+        language_slots: bool = True,
+    ) -> None:
         """Wrap a psycopg 3 connection or open one from a ``postgresql://`` URL."""
         if isinstance(conn, str):
             import psycopg
 
             conn = psycopg.connect(conn.replace("postgresql+psycopg://", "postgresql://", 1))
-        super().__init__(conn, embedder=embedder, state=state, owns_transactions=owns_transactions,
-                         candidates=candidates, weights=weights, expand=expand,
-                         concepts=concepts, concept_weight=concept_weight,
-                         language_slots=language_slots)
+        super().__init__(
+            conn,
+            embedder=embedder,
+            state=state,
+            owns_transactions=owns_transactions,
+            candidates=candidates,
+            weights=weights,
+            expand=expand,
+            concepts=concepts,
+            concept_weight=concept_weight,
+            language_slots=language_slots,
+        )
 
     def create_schema(self) -> None:
         """Create the tables and, when the unaccent extension can be had, the headline configuration."""
-        present = self._execute("SELECT count(*) FROM pg_class WHERE relname = ANY(?) AND relkind = 'r'",
-                                [list(TABLES)]).fetchone()[0]
+        present = self._execute(
+            "SELECT count(*) FROM pg_class WHERE relname = ANY(?) AND relkind = 'r'", [list(TABLES)]
+        ).fetchone()[0]
         if present < len(TABLES):  # DDL only when something is missing: it would lock the tables otherwise
             for stmt in SCHEMA:
                 self._execute(stmt)
@@ -152,13 +174,19 @@ class PostgresSearchEngine(SqlSearchEngine):
             "VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET external_id = EXCLUDED.external_id, title = EXCLUDED.title, "
             "language = EXCLUDED.language, vector = EXCLUDED.vector, body = EXCLUDED.body, "
-            "place = EXCLUDED.place", rows)
+            "place = EXCLUDED.place",
+            rows,
+        )
         self._executemany(
             "INSERT INTO practice_search_terms (id, tsv) VALUES (?, setweight(to_tsvector('simple', ?), 'A') || "
             "setweight(to_tsvector('simple', ?), 'B') || setweight(to_tsvector('simple', ?), 'D')) "
-            "ON CONFLICT (id) DO UPDATE SET tsv = EXCLUDED.tsv", terms)
-        self._executemany("INSERT INTO practice_search_facets VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                          [(f, _clean(v), d.id) for d in docs for f, v in d.facet_values()])
+            "ON CONFLICT (id) DO UPDATE SET tsv = EXCLUDED.tsv",
+            terms,
+        )
+        self._executemany(
+            "INSERT INTO practice_search_facets VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(f, _clean(v), d.id) for d in docs for f, v in d.facet_values()],
+        )
 
     def _delete_many(self, ids: Sequence[int]) -> int:
         ids = list(ids)
@@ -184,8 +212,10 @@ class PostgresSearchEngine(SqlSearchEngine):
         for t in terms:
             sql, key = _term_sql(t)
             if key not in cache:
-                row = self._execute(f"SELECT count(*) FROM practice_search_terms WHERE tsv @@ {sql}",  # noqa: S608
-                                    [key]).fetchone()
+                row = self._execute(
+                    f"SELECT count(*) FROM practice_search_terms WHERE tsv @@ {sql}",  # noqa: S608
+                    [key],
+                ).fetchone()
                 if len(cache) > 50_000:
                     cache.clear()
                 if int(row[0]) == 0:  # a word not indexed yet is counted again next time
@@ -199,8 +229,15 @@ class PostgresSearchEngine(SqlSearchEngine):
         n = self.indexed_count()
         return [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for df in self._doc_freqs(terms) or []]
 
-    def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
-                 exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
+    def _keyword(
+        self,
+        terms: list[str],
+        subq: SubQuery | None,
+        k: int,
+        exclude: int | None = None,
+        *,
+        synonyms: bool = False,
+    ) -> list[int]:
         """Idf-weighted ``ts_rank`` per word; for a concept's forms (``synonyms``) one ``ts_rank`` of the whole OR
         query, which needs no term counts and one ranking call per match instead of one per form."""
         terms = [t for t in terms if fold(_clean(t)).strip()]
@@ -208,8 +245,10 @@ class PostgresSearchEngine(SqlSearchEngine):
             return []
         idfs = [] if synonyms else self._idf(terms)
         query_sql, params = _tsquery(terms)
-        sql = (f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id FROM practice_search_terms d, q "  # noqa: S608
-               "WHERE d.tsv @@ q.q")
+        sql = (
+            f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id FROM practice_search_terms d, q "  # noqa: S608
+            "WHERE d.tsv @@ q.q"
+        )
         if subq is not None:
             sql += f" AND d.id IN ({subq[0]})"
             params += subq[1]
@@ -217,11 +256,15 @@ class PostgresSearchEngine(SqlSearchEngine):
             sql += " AND d.id <> ?"
             params.append(exclude)
         if synonyms:
-            sql += f" ORDER BY ts_rank('{RANK_WEIGHTS}', d.tsv, q.q, {SYNONYM_NORMALISATION}) DESC, d.id LIMIT ?"
+            sql += (
+                f" ORDER BY ts_rank('{RANK_WEIGHTS}', d.tsv, q.q, {SYNONYM_NORMALISATION}) DESC, d.id LIMIT ?"
+            )
         else:
             ranked = [_term_sql(t) for t in terms]
-            score = " + ".join(f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', d.tsv, {tsq}, {RANK_NORMALISATION})"
-                               for idf, (tsq, _p) in zip(idfs, ranked, strict=True))
+            score = " + ".join(
+                f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', d.tsv, {tsq}, {RANK_NORMALISATION})"
+                for idf, (tsq, _p) in zip(idfs, ranked, strict=True)
+            )
             sql += f" ORDER BY {score} DESC, d.id LIMIT ?"
             params += [p for _s, p in ranked]
         params.append(k)
@@ -230,8 +273,12 @@ class PostgresSearchEngine(SqlSearchEngine):
     def _bodies(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         if not ids:
             return {}
-        return {int(r[0]): (r[1], r[2]) for r in self._execute(
-            "SELECT id, title, body FROM practice_search_docs WHERE id = ANY(?)", [list(ids)])}
+        return {
+            int(r[0]): (r[1], r[2])
+            for r in self._execute(
+                "SELECT id, title, body FROM practice_search_docs WHERE id = ANY(?)", [list(ids)]
+            )
+        }
 
     def _keyword_snippets(self, ids: Sequence[int], terms: list[str]) -> dict[int, str]:
         """ts_headline fragments; hits whose fragment highlights nothing fall back to the shared snippets."""
@@ -239,12 +286,18 @@ class PostgresSearchEngine(SqlSearchEngine):
         if not terms or not ids:
             return {}
         query_sql, params = _tsquery(terms)
-        sql = (f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id, ts_headline(?::regconfig, d.body, q.q, ?) "  # noqa: S608
-               "FROM practice_search_docs d, q WHERE d.id = ANY(?)")
+        sql = (
+            f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id, ts_headline(?::regconfig, d.body, q.q, ?) "  # noqa: S608
+            "FROM practice_search_docs d, q WHERE d.id = ANY(?)"
+        )
         rows = self._execute(sql, [*params, self.headline_config, HEADLINE_OPTIONS, list(ids)])
         return {int(r[0]): " ".join(str(r[1]).split()) for r in rows if MARK_OPEN in str(r[1])}
 
     def vocabulary(self) -> list[str]:
         """Index words found in two or more documents (ts_stat over the tsvectors)."""
-        return [r[0] for r in self._execute(
-            "SELECT word FROM ts_stat('SELECT tsv FROM practice_search_terms') WHERE ndoc >= 2")]
+        return [
+            r[0]
+            for r in self._execute(
+                "SELECT word FROM ts_stat('SELECT tsv FROM practice_search_terms') WHERE ndoc >= 2"
+            )
+        ]

@@ -37,12 +37,15 @@ def sdg_text(title: str, text: str) -> str:
 class SdgSuggester:
     """Linear one-vs-rest goal classifier over static embeddings."""
 
-    def __init__(self, weights: npt.NDArray[np.float32], biases: npt.NDArray[np.float32],
-                 embedder: StaticEmbedder) -> None:
+    def __init__(
+        self, weights: npt.NDArray[np.float32], biases: npt.NDArray[np.float32], embedder: StaticEmbedder
+    ) -> None:
         """Wrap trained weights (17 x dim) and biases (17,)."""
         if weights.shape != (len(GOALS), embedder.dim) or biases.shape != (len(GOALS),):
-            raise ValueError(f"SDG model shape {weights.shape}/{biases.shape} does not fit a "
-                             f"{embedder.dim}-dim embedder with 17 goals")
+            raise ValueError(
+                f"SDG model shape {weights.shape}/{biases.shape} does not fit a "
+                f"{embedder.dim}-dim embedder with 17 goals"
+            )
         self._w = weights.astype(np.float32)
         self._b = biases.astype(np.float32)
         self._embedder = embedder

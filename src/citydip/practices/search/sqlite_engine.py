@@ -33,17 +33,34 @@ SCHEMA = (
 class SqliteSearchEngine(SqlSearchEngine):
     """Practice search index stored in SQLite tables prefixed ``practice_search_`` (see docs/search.md)."""
 
-    def __init__(self, db: str | Path | sqlite3.Connection, embedder: StaticEmbedder | None = None,
-                 candidates: int = 100, weights: tuple[float, float, float] = (1.0, 0.5, 1.0),
-                 expand: bool = False, *, state: IndexState | None = None,
-                 owns_transactions: bool = True, concepts: ConceptDictionary | bool = True,
-                 concept_weight: float = CONCEPT_WEIGHT, language_slots: bool = True) -> None:
+    def __init__(
+        self,
+        db: str | Path | sqlite3.Connection,
+        embedder: StaticEmbedder | None = None,
+        candidates: int = 100,
+        weights: tuple[float, float, float] = (1.0, 0.5, 1.0),
+        expand: bool = False,
+        *,
+        state: IndexState | None = None,
+        owns_transactions: bool = True,
+        concepts: ConceptDictionary | bool = True,
+        concept_weight: float = CONCEPT_WEIGHT,
+        language_slots: bool = True,
+    ) -> None:
         """Open (creating tables if needed) on a path or an existing sqlite3 connection."""
         conn = db if isinstance(db, sqlite3.Connection) else sqlite3.connect(str(db), check_same_thread=False)
-        super().__init__(conn, embedder=embedder, state=state, owns_transactions=owns_transactions,
-                         candidates=candidates, weights=weights, expand=expand,
-                         concepts=concepts, concept_weight=concept_weight,
-                         language_slots=language_slots)
+        super().__init__(
+            conn,
+            embedder=embedder,
+            state=state,
+            owns_transactions=owns_transactions,
+            candidates=candidates,
+            weights=weights,
+            expand=expand,
+            concepts=concepts,
+            concept_weight=concept_weight,
+            language_slots=language_slots,
+        )
 
     def create_schema(self) -> None:
         """Create the FTS5, facet, document and meta tables if missing."""
@@ -54,19 +71,35 @@ class SqliteSearchEngine(SqlSearchEngine):
         ids = [(d.id,) for d in docs]
         self._executemany("DELETE FROM practice_search_fts WHERE rowid = ?", ids)
         self._executemany("DELETE FROM practice_search_facets WHERE doc_id = ?", ids)
-        self._executemany("INSERT OR REPLACE INTO practice_search_docs VALUES (?, ?, ?, ?, ?)", [
-            (d.id, d.external_id, d.title, d.language, None if v is None else v.astype(np.float32).tobytes())
-            for d, v in zip(docs, vecs, strict=True)])
-        self._executemany("INSERT INTO practice_search_fts (rowid, title, body, place) VALUES (?, ?, ?, ?)",
-                          [(d.id, d.title, d.body(), d.place()) for d in docs])
-        self._executemany("INSERT OR IGNORE INTO practice_search_facets VALUES (?, ?, ?)",
-                          [(f, v, d.id) for d in docs for f, v in d.facet_values()])
+        self._executemany(
+            "INSERT OR REPLACE INTO practice_search_docs VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    d.id,
+                    d.external_id,
+                    d.title,
+                    d.language,
+                    None if v is None else v.astype(np.float32).tobytes(),
+                )
+                for d, v in zip(docs, vecs, strict=True)
+            ],
+        )
+        self._executemany(
+            "INSERT INTO practice_search_fts (rowid, title, body, place) VALUES (?, ?, ?, ?)",
+            [(d.id, d.title, d.body(), d.place()) for d in docs],
+        )
+        self._executemany(
+            "INSERT OR IGNORE INTO practice_search_facets VALUES (?, ?, ?)",
+            [(f, v, d.id) for d in docs for f, v in d.facet_values()],
+        )
 
     def _delete_many(self, ids: Sequence[int]) -> int:
         rows = [(i,) for i in ids]
         marks = ",".join("?" * len(ids))
         existing = self._execute(
-            f"SELECT COUNT(*) FROM practice_search_docs WHERE id IN ({marks})", ids).fetchone()[0]  # noqa: S608
+            f"SELECT COUNT(*) FROM practice_search_docs WHERE id IN ({marks})",  # noqa: S608
+            ids,
+        ).fetchone()[0]
         self._executemany("DELETE FROM practice_search_docs WHERE id = ?", rows)
         self._executemany("DELETE FROM practice_search_fts WHERE rowid = ?", rows)
         self._executemany("DELETE FROM practice_search_facets WHERE doc_id = ?", rows)
@@ -88,8 +121,15 @@ class SqliteSearchEngine(SqlSearchEngine):
             out.append(cache[key])
         return out
 
-    def _keyword(self, terms: list[str], subq: SubQuery | None, k: int,
-                 exclude: int | None = None, *, synonyms: bool = False) -> list[int]:
+    def _keyword(
+        self,
+        terms: list[str],
+        subq: SubQuery | None,
+        k: int,
+        exclude: int | None = None,
+        *,
+        synonyms: bool = False,
+    ) -> list[int]:
         if not terms:
             return []
         sql = "SELECT rowid FROM practice_search_fts WHERE practice_search_fts MATCH ?"
@@ -111,9 +151,13 @@ class SqliteSearchEngine(SqlSearchEngine):
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        return {int(r[0]): (r[1] or "", r[2] or "") for r in self._execute(
-            f"SELECT rowid, title, body FROM practice_search_fts WHERE rowid IN ({marks})",  # noqa: S608
-            list(ids))}
+        return {
+            int(r[0]): (r[1] or "", r[2] or "")
+            for r in self._execute(
+                f"SELECT rowid, title, body FROM practice_search_fts WHERE rowid IN ({marks})",  # noqa: S608
+                list(ids),
+            )
+        }
 
     def vocabulary(self) -> list[str]:
         """Index words found in two or more documents."""

@@ -13,6 +13,7 @@ from citydip.practices.search.embedding import words
 MAX_QUERY_CHARS = 4000
 MAX_KEYWORDS = 24
 
+
 # Short function-word lists (written for this module) for English, Italian, German, Spanish, French,
 # Portuguese and Dutch. They drive both keyword extraction and the language guess.
 def _words(text: str) -> frozenset[str]:
@@ -148,9 +149,11 @@ def mark_terms(text: str, terms: list[str]) -> str:
     if not terms:
         return text
     wanted = {fold(t) for t in terms}
+
     def repl(m: re.Match[str]) -> str:
         w = m.group(0)
         return f"{MARK_OPEN}{w}{MARK_CLOSE}" if fold_word(w) in wanted else w
+
     return re.sub(r"\w+", repl, text)
 
 

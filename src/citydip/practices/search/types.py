@@ -6,8 +6,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-FACETS = ("sdg", "challenge", "sector", "country", "region", "city_size", "language", "visibility",
-          "workspace")
+FACETS = (
+    "sdg",
+    "challenge",
+    "sector",
+    "country",
+    "region",
+    "city_size",
+    "language",
+    "visibility",
+    "workspace",
+)
 
 
 @dataclass(frozen=True)
@@ -42,9 +51,14 @@ class PracticeDocument:
         pairs: list[tuple[str, str]] = [("sdg", str(int(g))) for g in self.sdgs]
         pairs += [("challenge", c) for c in self.challenges]
         pairs += [("sector", s) for s in self.sectors]
-        for name, value in (("country", self.country), ("region", self.region), ("city_size", self.city_size),
-                            ("language", self.language or ""), ("visibility", self.visibility),
-                            ("workspace", self.workspace)):
+        for name, value in (
+            ("country", self.country),
+            ("region", self.region),
+            ("city_size", self.city_size),
+            ("language", self.language or ""),
+            ("visibility", self.visibility),
+            ("workspace", self.workspace),
+        ):
             if value:
                 pairs.append((name, value))
         return sorted({(f, v.strip().lower()) for f, v in pairs if v and v.strip()})
@@ -82,9 +96,14 @@ class SearchFilters:
         """Return the non-empty restrictions as (facet, sorted lower-cased values)."""
         raw: list[tuple[str, frozenset[str]]] = [
             ("sdg", frozenset(str(int(g)) for g in self.sdgs)),
-            ("challenge", self.challenges), ("sector", self.sectors), ("country", self.countries),
-            ("region", self.regions), ("city_size", self.city_sizes), ("language", self.languages),
-            ("visibility", self.visibilities), ("workspace", self.workspaces),
+            ("challenge", self.challenges),
+            ("sector", self.sectors),
+            ("country", self.countries),
+            ("region", self.regions),
+            ("city_size", self.city_sizes),
+            ("language", self.languages),
+            ("visibility", self.visibilities),
+            ("workspace", self.workspaces),
         ]
         return [(f, sorted({v.strip().lower() for v in vals})) for f, vals in raw if vals]
 
@@ -139,13 +158,15 @@ class SearchEngine(Protocol):
         """Ids of every indexed document, or of one workspace's."""
         ...
 
-    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 20,
-               mode: str = "hybrid") -> list[SearchHit]:
+    def search(
+        self, query: str, filters: SearchFilters | None = None, limit: int = 20, mode: str = "hybrid"
+    ) -> list[SearchHit]:
         """Return up to `limit` hits for a free-text query ("hybrid", "keyword" or "dense")."""
         ...
 
-    def more_like_this(self, doc_id: int, filters: SearchFilters | None = None,
-                       limit: int = 10) -> list[SearchHit]:
+    def more_like_this(
+        self, doc_id: int, filters: SearchFilters | None = None, limit: int = 10
+    ) -> list[SearchHit]:
         """Return practices similar to one already indexed (itself excluded)."""
         ...
 

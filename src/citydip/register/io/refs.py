@@ -14,8 +14,15 @@ from citydip.register.agreements.models import Agreement
 from citydip.register.partners.models import Partner
 
 
-def resolve_ref(ref: str, by_external: Mapping[str, uuid.UUID], ids: Collection[uuid.UUID],
-                by_name: Mapping[str, list[uuid.UUID]], *, ambiguous: str, missing: str) -> uuid.UUID:
+def resolve_ref(
+    ref: str,
+    by_external: Mapping[str, uuid.UUID],
+    ids: Collection[uuid.UUID],
+    by_name: Mapping[str, list[uuid.UUID]],
+    *,
+    ambiguous: str,
+    missing: str,
+) -> uuid.UUID:
     """A record id from an external id, a record id or an unambiguous folded name; ValueError otherwise."""
     if ref in by_external:
         return by_external[ref]
@@ -56,9 +63,14 @@ class PartnerRefs:
 
     def resolve(self, ref: str) -> uuid.UUID:
         """The partner id for a reference, or ValueError saying why not."""
-        return resolve_ref(ref, self.by_external, self.by_id.keys(), self.by_name,
-                           ambiguous=f"several partners are named '{ref[:60]}'; use the partner's external_id",
-                           missing=f"no partner '{ref[:60]}' (import partners first, or use their external_id)")
+        return resolve_ref(
+            ref,
+            self.by_external,
+            self.by_id.keys(),
+            self.by_name,
+            ambiguous=f"several partners are named '{ref[:60]}'; use the partner's external_id",
+            missing=f"no partner '{ref[:60]}' (import partners first, or use their external_id)",
+        )
 
     def label(self, ids: list[uuid.UUID]) -> str:
         """The display label of several partners."""
@@ -93,6 +105,11 @@ class AgreementRefs:
 
     def resolve(self, ref: str) -> uuid.UUID:
         """The agreement id for a reference, or ValueError saying why not."""
-        return resolve_ref(ref, self.by_external, self.ids, self.by_title,
-                           ambiguous=f"several agreements are titled '{ref[:60]}'; use the external_id",
-                           missing=f"no agreement '{ref[:60]}'")
+        return resolve_ref(
+            ref,
+            self.by_external,
+            self.ids,
+            self.by_title,
+            ambiguous=f"several agreements are titled '{ref[:60]}'; use the external_id",
+            missing=f"no agreement '{ref[:60]}'",
+        )
