@@ -35,6 +35,7 @@ from citydip.practices.search import (
     SqlSearchEngine,
     load_embedder,
 )
+from citydip.practices.search.pg_engine import TABLES as PG_TABLES
 
 SEED = 7
 
@@ -78,12 +79,7 @@ def open_engine(db: Path, database_url: str, emb: object, fresh: bool = False) -
     plain = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
     if fresh:
         with psycopg.connect(plain, autocommit=True) as conn:
-            for table in (
-                "practice_search_docs",
-                "practice_search_terms",
-                "practice_search_facets",
-                "practice_search_meta",
-            ):
+            for table in PG_TABLES:
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
     return PostgresSearchEngine(plain, embedder=emb)  # type: ignore[arg-type]
 

@@ -8,11 +8,17 @@ Usage (from the repo root):
         citydip practices search --batch benchmarks/search_eval/queries.tsv --workspace WS --limit 50
 Queries: queries.tsv (qid<TAB>query); languages: query_languages.tsv; judgments: qrels.txt (TREC: qid 0 docid
 grade, grade 0-2). Unjudged documents count as not relevant.
+
+The queries are split for tuning (docs/search.md, "Tuning half and held-out half"): a query belongs to the tuning
+half when the first byte of the SHA-256 of its id is even, to the held-out half otherwise (``half(qid)``). The
+assignment is fixed by the id alone, so adding queries never moves existing ones. Every figure is printed for
+all queries and for each half; settings are chosen on the tuning half only.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import sys
@@ -26,9 +32,15 @@ sys.path.insert(0, str(HERE))
 from corpus import load_documents, read_queries  # noqa: E402
 
 from citydip.practices.search import PostgresSearchEngine, SqliteSearchEngine, SqlSearchEngine  # noqa: E402
+from citydip.practices.search.pg_engine import TABLES as PG_TABLES  # noqa: E402
 
 SYSTEMS = {"bm25": "keyword", "dense": "dense", "hybrid": "hybrid"}
 WORDS_ONLY = "hybrid_without_concepts"  # the hybrid without the concept dictionary (list and language slots)
+
+
+def half(qid: str) -> str:
+    """The fixed half of a query: "tune" when the first byte of SHA-256(qid) is even, else "held_out"."""
+    return "tune" if hashlib.sha256(qid.encode("utf-8")).digest()[0] % 2 == 0 else "held_out"
 
 
 def read_qrels(path: Path) -> dict[str, dict[str, int]]:
@@ -70,12 +82,24 @@ def summarise(
     runs: dict[str, list[str]], qrels: dict[str, dict[str, int]], langs: dict[str, str]
 ) -> dict[str, object]:
     """Mean nDCG@10 / Recall@50 overall, English and non-English (queries without judgments are skipped)."""
-    groups: dict[str, list[str]] = {"all": [], "english": [], "non_english": []}
+    groups: dict[str, list[str]] = {
+        "all": [],
+        "english": [],
+        "non_english": [],
+        "tune": [],
+        "held_out": [],
+        "held_out_english": [],
+        "held_out_non_english": [],
+    }
     for qid in runs:
         if not any(g > 0 for g in qrels.get(qid, {}).values()):
             continue
+        lang = "english" if langs.get(qid, "en") == "en" else "non_english"
         groups["all"].append(qid)
-        groups["english" if langs.get(qid, "en") == "en" else "non_english"].append(qid)
+        groups[lang].append(qid)
+        groups[half(qid)].append(qid)
+        if half(qid) == "held_out":
+            groups[f"held_out_{lang}"].append(qid)
     out: dict[str, object] = {}
     for name, qids in groups.items():
         if not qids:
@@ -101,12 +125,7 @@ def build_engine(db: Path, database_url: str = "") -> SqlSearchEngine:
 
         plain = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(plain, autocommit=True) as conn:
-            for table in (
-                "practice_search_docs",
-                "practice_search_terms",
-                "practice_search_facets",
-                "practice_search_meta",
-            ):
+            for table in PG_TABLES:
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
         pg = PostgresSearchEngine(plain)
         pg.index_many(load_documents())
@@ -143,6 +162,7 @@ def main() -> None:
         help="evaluate the PostgreSQL back-end in this (scratch) database; its practice_search_ tables "
         "are replaced",
     )
+    ap.add_argument("--save-runs", type=Path, help="also write every system's ranked ids to this JSON file")
     args = ap.parse_args()
     queries = read_queries(HERE / "queries.tsv")
     langs = dict(line.split("\t") for line in (HERE / "query_languages.tsv").read_text().split("\n") if line)
@@ -174,6 +194,8 @@ def main() -> None:
                     print(f"{qid} {d} | {doc.title[:100]} | {doc.body()[:260]!r}")
             return
         engine.close()
+    if args.save_runs:
+        args.save_runs.write_text(json.dumps(runs), encoding="utf-8")
     result = {
         "backend": "postgresql" if args.database_url else "sqlite",
         "corpus_docs": len(load_documents()),

@@ -3,9 +3,12 @@ accent-blind matching and highlighting, freshness across sessions, cleanup when 
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from citydip.practices import indexing, searching, service
+from citydip.practices.models import Practice
+from citydip.practices.schemas import PracticeIn
 from citydip.workspaces.models import Workspace
 from practices.practice_helpers import add_practice
 from support.factories import make_workspace
@@ -66,3 +69,39 @@ def test_deleting_a_workspace_removes_its_index_entries(sys_session):
         assert engine.count() == 1
         stays = s.scalar(select(Workspace).where(Workspace.slug == "stays"))
         assert [h.practice.title for h in _search(s, stays, "composting")] == ["Kept practice"]
+
+
+def _counts(s, words):
+    """Documents per word as the engine weighs them (the word counts kept at index time on PostgreSQL)."""
+    engine = indexing.engine_for(s)
+    engine.state.features.pop("df", None)  # read the database, not this process's cache
+    return dict(zip(words, engine._doc_freqs(words) or [], strict=True))
+
+
+def test_word_counts_follow_every_write_and_rollback(sys_session, tmp_path):
+    words = ["compost", "bins", "shade", "trees"]
+    with sys_session() as s:
+        ws = make_workspace(s, "counts")
+        add_practice(s, ws, "Compost bins", summary="Bins for food waste.")
+        add_practice(s, ws, "Street trees", summary="Trees and compost.")
+    with sys_session() as s:
+        assert _counts(s, words) == {"compost": 2, "bins": 1, "shade": 0, "trees": 1}
+        ctx = service.CliWorkspace(s.scalar(select(Workspace).where(Workspace.slug == "counts")))
+        trees = s.scalar(select(Practice).where(Practice.title == "Street trees"))
+        body = PracticeIn.model_validate({"title": "Street trees", "summary": "Trees and shade."})
+        service.update_practice(s, ctx, trees, body)
+    with sys_session() as s:
+        assert _counts(s, words) == {"compost": 1, "bins": 1, "shade": 1, "trees": 1}
+        ctx = service.CliWorkspace(s.scalar(select(Workspace).where(Workspace.slug == "counts")))
+        service.delete_practice(
+            s, ctx, s.scalar(select(Practice).where(Practice.title == "Compost bins")), tmp_path
+        )
+    with pytest.raises(RuntimeError), sys_session() as s:
+        add_practice(s, s.scalar(select(Workspace).where(Workspace.slug == "counts")), "Compost again")
+        raise RuntimeError("abort the transaction")
+    with sys_session() as s:
+        assert _counts(s, words) == {"compost": 0, "bins": 0, "shade": 1, "trees": 1}
+        ws = s.scalar(select(Workspace).where(Workspace.slug == "counts"))
+        assert [h.practice.title for h in _search(s, ws, "compost shade trees", mode="keyword")] == [
+            "Street trees"
+        ]

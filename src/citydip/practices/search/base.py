@@ -265,8 +265,9 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         with self.state.lock:
             self._sync()
             with self._tx():
-                self._write_many(docs, vecs)
+                # the generation row first: it serialises index writers before they touch shared rows
                 token = self._bump()
+                self._write_many(docs, vecs)
             st = self.state
             for d, v in zip(docs, vecs, strict=True):
                 code = (st.group_code(d.workspace), VIS_CODES.get(d.visibility.strip().lower(), 3))
@@ -290,8 +291,8 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         with self.state.lock:
             self._sync()
             with self._tx():
-                n = self._delete_many(list(ids))
                 token = self._bump()
+                n = self._delete_many(list(ids))
             for i in ids:
                 self.state.dense.remove(i)
                 self.state.access.pop(i, None)

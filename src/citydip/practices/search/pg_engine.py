@@ -20,7 +20,8 @@ searched in memory exactly as on SQLite.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -40,11 +41,24 @@ RANK_NORMALISATION = 0  # no length normalisation (measured best with the IDF we
 SYNONYM_NORMALISATION = (
     1  # concept list: divide by 1 + log(length), so long texts naming a form once rank lower
 )
+CANDIDATE_BUDGET = 3000  # documents matched by the rarest words that are all ranked (see _candidates)
+CANDIDATE_CAP = 5000  # and at most this many in any case (a one-word query of a very common word)
+PAIR_TERMS = 6  # commoner terms whose pairs make candidates
+FALLBACK_MIN = 100  # fewer candidates than this (and than asked for): rank the rarest word's matches too
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=12, "
     'MaxFragments=1, FragmentDelimiter=" … "'
 )
 
+# documents per indexed word, kept in step with practice_search_terms by every write (same transaction)
+DF_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS practice_search_df (term TEXT PRIMARY KEY, ndoc INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS practice_search_df_prefix ON practice_search_df (term text_pattern_ops)",
+)
+DF_FILL = (
+    "INSERT INTO practice_search_df (term, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM "
+    "practice_search_terms') ON CONFLICT (term) DO UPDATE SET ndoc = EXCLUDED.ndoc"
+)
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS practice_search_docs (id BIGINT PRIMARY KEY, external_id TEXT NOT NULL, "
     "title TEXT NOT NULL, language TEXT, vector BYTEA, body TEXT NOT NULL DEFAULT '', "
@@ -58,8 +72,15 @@ SCHEMA = (
     "doc_id BIGINT NOT NULL, PRIMARY KEY (facet, value, doc_id))",
     "CREATE INDEX IF NOT EXISTS practice_search_facets_doc ON practice_search_facets (doc_id)",
     "CREATE TABLE IF NOT EXISTS practice_search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    *DF_SCHEMA,
 )
-TABLES = ("practice_search_docs", "practice_search_terms", "practice_search_facets", "practice_search_meta")
+TABLES = (
+    "practice_search_docs",
+    "practice_search_terms",
+    "practice_search_facets",
+    "practice_search_meta",
+    "practice_search_df",
+)
 UNACCENT_CONFIG = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     f"CREATE TEXT SEARCH CONFIGURATION {HEADLINE_CONFIG} (COPY = simple)",
@@ -86,10 +107,10 @@ def _term_sql(term: str) -> tuple[str, str]:
     return "plainto_tsquery('simple', ?)", fold(_clean(term))
 
 
-def _tsquery(terms: list[str]) -> tuple[str, list[Any]]:
-    """An OR of the terms (see ``_term_sql``)."""
+def _tsquery(terms: list[str], op: str = "||") -> tuple[str, list[Any]]:
+    """An OR (or, with ``op="&&"``, an AND) of the terms (see ``_term_sql``)."""
     parts = [_term_sql(t) for t in terms]
-    return " || ".join(sql for sql, _ in parts), [param for _, param in parts]
+    return f" {op} ".join(sql for sql, _ in parts), [param for _, param in parts]
 
 
 class PostgresSearchEngine(SqlSearchEngine):
@@ -135,8 +156,11 @@ class PostgresSearchEngine(SqlSearchEngine):
             "SELECT count(*) FROM pg_class WHERE relname = ANY(?) AND relkind = 'r'", [list(TABLES)]
         ).fetchone()[0]
         if present < len(TABLES):  # DDL only when something is missing: it would lock the tables otherwise
+            had_df = self._execute("SELECT to_regclass('practice_search_df') IS NOT NULL").fetchone()[0]
             for stmt in SCHEMA:
                 self._execute(stmt)
+            if not had_df:  # an index made before the word counts existed: count its words once
+                self._execute(DF_FILL)
         if not self._has_headline_config():
             self._execute("SAVEPOINT practice_search_unaccent")
             try:
@@ -160,8 +184,22 @@ class PostgresSearchEngine(SqlSearchEngine):
             self.state.features["headline_config"] = value
         return str(value)
 
+    def _count_words(self, ids: list[int], sign: int) -> None:
+        """Add (sign 1) or remove (sign -1) these documents' words to the word counts.
+
+        Runs while the caller holds the generation row's lock (``_bump`` comes first in every write), so two
+        writers never take the counts' row locks in different orders.
+        """
+        self._execute(
+            "INSERT INTO practice_search_df (term, ndoc) SELECT lex, ? * count(*) FROM practice_search_terms t, "
+            "unnest(tsvector_to_array(t.tsv)) AS lex WHERE t.id = ANY(?) GROUP BY lex ORDER BY lex "
+            "ON CONFLICT (term) DO UPDATE SET ndoc = practice_search_df.ndoc + EXCLUDED.ndoc",
+            [sign, ids],
+        )  # a word whose count falls to 0 keeps its row: it counts as absent and costs nothing
+
     def _write_many(self, docs: Sequence[PracticeDocument], vecs: Sequence[FloatArray | None]) -> None:
         ids = [d.id for d in docs]
+        self._count_words(ids, -1)
         self._execute("DELETE FROM practice_search_facets WHERE doc_id = ANY(?)", [ids])
         rows, terms = [], []
         for d, v in zip(docs, vecs, strict=True):
@@ -183,6 +221,7 @@ class PostgresSearchEngine(SqlSearchEngine):
             "ON CONFLICT (id) DO UPDATE SET tsv = EXCLUDED.tsv",
             terms,
         )
+        self._count_words(ids, 1)
         self._executemany(
             "INSERT INTO practice_search_facets VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(f, _clean(v), d.id) for d in docs for f, v in d.facet_values()],
@@ -190,44 +229,61 @@ class PostgresSearchEngine(SqlSearchEngine):
 
     def _delete_many(self, ids: Sequence[int]) -> int:
         ids = list(ids)
+        self._count_words(ids, -1)
         self._execute("DELETE FROM practice_search_facets WHERE doc_id = ANY(?)", [ids])
         self._execute("DELETE FROM practice_search_terms WHERE id = ANY(?)", [ids])
         cur = self._execute("DELETE FROM practice_search_docs WHERE id = ANY(?)", [ids])
         return int(cur.rowcount or 0)
 
     def _doc_freqs(self, terms: list[str]) -> list[int] | None:
-        """Documents containing each term (GIN index count), cached while the index size stays within 1 %.
+        """Documents containing each term, from the word counts kept at index time (one query for all terms).
 
-        Inverse document frequencies hardly move when a few practices change, and recounting a common word
-        after every edit would cost more than the search itself.
+        A phrase counts as its rarest word, a stem as the sum over the words it begins (both upper bounds).
+        Cached until the index changes.
         """
         st = self.state
-        cache: dict[str, int] = st.features.setdefault("df", {})
-        n = self.indexed_count()
-        base = int(st.features.get("df_n_docs", -1))
-        if abs(n - base) > max(10, n // 100):
-            cache.clear()
-            st.features["df_n_docs"] = n
-        out = []
-        for t in terms:
-            sql, key = _term_sql(t)
-            if key not in cache:
-                row = self._execute(
-                    f"SELECT count(*) FROM practice_search_terms WHERE tsv @@ {sql}",  # noqa: S608
-                    [key],
-                ).fetchone()
-                if len(cache) > 50_000:
-                    cache.clear()
-                if int(row[0]) == 0:  # a word not indexed yet is counted again next time
-                    out.append(0)
-                    continue
-                cache[key] = int(row[0])
-            out.append(cache[key])
-        return out
+        cache: dict[str, int] | None = st.features.get("df")
+        if cache is None or st.features.get("df_generation") != st.generation or len(cache) > 50_000:
+            cache = st.features["df"] = {}
+            st.features["df_generation"] = st.generation
+        todo = sorted({_term_sql(t)[1] for t in terms} - cache.keys())
+        if todo:
+            stems = [key.endswith(":*") for key in todo]
+            rows = self._execute(
+                "SELECT t.key, CASE WHEN t.stem THEN (SELECT coalesce(sum(ndoc), 0) FROM practice_search_df "
+                "WHERE term LIKE rtrim(t.key, ':*') || '%%') ELSE (SELECT coalesce(min(coalesce(f.ndoc, 0)), 0) "
+                "FROM unnest(tsvector_to_array(to_tsvector('simple', t.key))) AS lex "
+                "LEFT JOIN practice_search_df f ON f.term = lex) END "
+                "FROM unnest(?::text[], ?::bool[]) AS t(key, stem)",
+                [todo, stems],
+            )
+            cache.update({str(r[0]): int(r[1]) for r in rows})
+        return [cache.get(_term_sql(t)[1], 0) for t in terms]
 
-    def _idf(self, terms: list[str]) -> list[float]:
+    def _idf(self, dfs: list[int]) -> list[float]:
         n = self.indexed_count()
-        return [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for df in self._doc_freqs(terms) or []]
+        return [math.log(1.0 + (n - df + 0.5) / (df + 0.5)) for df in dfs]
+
+    @staticmethod
+    def _candidates(terms: list[str], dfs: list[int]) -> tuple[list[str], list[tuple[str, str]]]:
+        """Which documents are ranked: (terms whose every match is, pairs of terms whose common matches are).
+
+        The rarest terms are taken whole while their documents add up to ``CANDIDATE_BUDGET``; of the commoner
+        ones (the rarest ``PAIR_TERMS`` of them) only documents containing two of them are candidates. Ranking
+        then reads a bounded number of documents however common the words are (measured at 100,000: reading
+        and ranking every match was most of the time; a document with one common word rarely ranks high).
+        """
+        order = sorted(range(len(terms)), key=lambda i: (dfs[i], i))
+        whole: list[str] = []
+        total = 0
+        for i in order:
+            if total + dfs[i] > CANDIDATE_BUDGET:
+                break
+            whole.append(terms[i])
+            total += dfs[i]
+        common = [terms[i] for i in order[len(whole) :]][:PAIR_TERMS]
+        pairs = [(a, b) for n, a in enumerate(common) for b in common[n + 1 :]]
+        return whole, pairs
 
     def _keyword(
         self,
@@ -238,16 +294,44 @@ class PostgresSearchEngine(SqlSearchEngine):
         *,
         synonyms: bool = False,
     ) -> list[int]:
-        """Idf-weighted ``ts_rank`` per word; for a concept's forms (``synonyms``) one ``ts_rank`` of the whole OR
-        query, which needs no term counts and one ranking call per match instead of one per form."""
-        terms = [t for t in terms if fold(_clean(t)).strip()]
-        if not terms:
+        """Idf-weighted ``ts_rank`` per word over a bounded candidate set; for a concept's forms (``synonyms``) one
+        ``ts_rank`` of the whole OR query, which needs one ranking call per candidate instead of one per form."""
+        pairs = [
+            (t, df) for t, df in zip(terms, self._doc_freqs(terms) or [], strict=True) if df > 0 and t.strip()
+        ]
+        if not pairs:
             return []
-        idfs = [] if synonyms else self._idf(terms)
-        query_sql, params = _tsquery(terms)
+        terms, dfs = [t for t, _ in pairs], [df for _, df in pairs]
+        whole, both = self._candidates(terms, dfs)
+        found = self._ranked(terms, dfs, (whole, both), subq, k, exclude, synonyms)
+        if len(found) < min(k, FALLBACK_MIN) and len(whole) < len(terms):
+            # few documents hold two common words: rank every match of the rarest word (capped) instead
+            rarest = min(range(len(terms)), key=lambda i: (dfs[i], i))
+            found = self._ranked(terms, dfs, ([*whole, terms[rarest]], both), subq, k, exclude, synonyms)
+        return found
+
+    def _ranked(
+        self,
+        terms: list[str],
+        dfs: list[int],
+        candidates: tuple[list[str], list[tuple[str, str]]],
+        subq: SubQuery | None,
+        k: int,
+        exclude: int | None,
+        synonyms: bool,
+    ) -> list[int]:
+        """The best k candidates (documents with a term of the first list or both terms of a pair)."""
+        whole, both = candidates
+        parts: list[tuple[str, list[Any]]] = [(sql, [p]) for sql, p in map(_term_sql, whole)]
+        for a, b in both:
+            (sql_a, p_a), (sql_b, p_b) = _term_sql(a), _term_sql(b)
+            parts.append((f"({sql_a} && {sql_b})", [p_a, p_b]))
+        if not parts:
+            return []
+        params: list[Any] = [p for _sql, ps in parts for p in ps]
         sql = (
-            f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id FROM practice_search_terms d, q "  # noqa: S608
-            "WHERE d.tsv @@ q.q"
+            "WITH c AS MATERIALIZED (SELECT d.id, d.tsv FROM practice_search_terms d "  # noqa: S608
+            f"WHERE d.tsv @@ ({' || '.join(q for q, _ in parts)})"
         )
         if subq is not None:
             sql += f" AND d.id IN ({subq[0]})"
@@ -255,20 +339,38 @@ class PostgresSearchEngine(SqlSearchEngine):
         if exclude is not None:
             sql += " AND d.id <> ?"
             params.append(exclude)
+        sql += " LIMIT ?) SELECT c.id FROM c"
+        params.append(CANDIDATE_CAP)
         if synonyms:
-            sql += (
-                f" ORDER BY ts_rank('{RANK_WEIGHTS}', d.tsv, q.q, {SYNONYM_NORMALISATION}) DESC, d.id LIMIT ?"
-            )
+            rank_sql, rank_params = _tsquery(terms)
+            sql += f" ORDER BY ts_rank('{RANK_WEIGHTS}', c.tsv, {rank_sql}, {SYNONYM_NORMALISATION}) DESC"
+            params += rank_params
         else:
             ranked = [_term_sql(t) for t in terms]
-            score = " + ".join(
-                f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', d.tsv, {tsq}, {RANK_NORMALISATION})"
-                for idf, (tsq, _p) in zip(idfs, ranked, strict=True)
+            sql += " ORDER BY " + " + ".join(
+                f"{idf:.6f} * ts_rank('{RANK_WEIGHTS}', c.tsv, {tsq}, {RANK_NORMALISATION})"
+                for idf, (tsq, _p) in zip(self._idf(dfs), ranked, strict=True)
             )
-            sql += f" ORDER BY {score} DESC, d.id LIMIT ?"
+            sql += " DESC"
             params += [p for _s, p in ranked]
+        sql += ", c.id LIMIT ?"
         params.append(k)
-        return [int(r[0]) for r in self._execute(sql, params)]
+        with self._index_scans():
+            return [int(r[0]) for r in self._execute(sql, params)]
+
+    @contextmanager
+    def _index_scans(self) -> Iterator[None]:
+        """Keep the planner on the GIN index for one statement (restored afterwards, transaction-local).
+
+        With many OR-ed forms its row estimate makes a sequential scan of every tsvector look cheaper; measured
+        at 100,000 documents it was four times slower than the bitmap scan.
+        """
+        previous = str(self._execute("SELECT current_setting('enable_seqscan')").fetchone()[0])
+        self._execute("SELECT set_config('enable_seqscan', 'off', true)")
+        try:
+            yield
+        finally:
+            self._execute("SELECT set_config('enable_seqscan', ?, true)", [previous])
 
     def _bodies(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         if not ids:
