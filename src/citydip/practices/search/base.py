@@ -188,6 +188,11 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         """Documents containing each (folded) term, or None when the back-end does not prune terms."""
         return None
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Around the statements of one search (a back-end may set planner options there)."""
+        yield
+
     def _keyword_snippets(self, ids: Sequence[int], terms: list[str]) -> dict[int, str]:
         """Back-end snippets (marked with the internal markers) for keyword hits; empty means use ours."""
         return {}
@@ -372,6 +377,12 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
         k = max(self.candidates, limit)
         with self.state.lock:
             self._sync()
+        with self._reading():
+            return self._search(q, terms, filters, limit, mode, k)
+
+    def _search(
+        self, q: str, terms: list[str], filters: SearchFilters | None, limit: int, mode: str, k: int
+    ) -> list[SearchHit]:
         subq = filter_subquery(filters)
         rule = self._access_rule(filters)
         kw = self._keyword_filtered(self._prune(terms), subq, k, rule) if mode != "dense" else []
@@ -452,8 +463,9 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             dense = self._dense_top(vec, subq, k, rule, exclude=doc_id)
             return self._hits([], [], dense, [], vec, limit)
         terms = keywords(f"{row[0]} {row[1][:300]}", limit=12)
-        kw = self._keyword_filtered(self._prune(terms), subq, k, rule, exclude=doc_id)
-        return self._hits(kw, [], [], terms, None, limit)
+        with self._reading():
+            kw = self._keyword_filtered(self._prune(terms), subq, k, rule, exclude=doc_id)
+            return self._hits(kw, [], [], terms, None, limit)
 
     def _hits(
         self,

@@ -247,17 +247,32 @@ class PostgresSearchEngine(SqlSearchEngine):
             cache = st.features["df"] = {}
             st.features["df_generation"] = st.generation
         todo = sorted({_term_sql(t)[1] for t in terms} - cache.keys())
-        if todo:
-            stems = [key.endswith(":*") for key in todo]
-            rows = self._execute(
-                "SELECT t.key, CASE WHEN t.stem THEN (SELECT coalesce(sum(ndoc), 0) FROM practice_search_df "
-                "WHERE term LIKE rtrim(t.key, ':*') || '%%') ELSE (SELECT coalesce(min(coalesce(f.ndoc, 0)), 0) "
-                "FROM unnest(tsvector_to_array(to_tsvector('simple', t.key))) AS lex "
-                "LEFT JOIN practice_search_df f ON f.term = lex) END "
-                "FROM unnest(?::text[], ?::bool[]) AS t(key, stem)",
-                [todo, stems],
-            )
-            cache.update({str(r[0]): int(r[1]) for r in rows})
+        words = [key for key in todo if not key.endswith(":*")]
+        if words:  # each word's or phrase's lexemes as the index sees them, then their counts by primary key
+            lexemes: dict[str, list[str]] = {w: [] for w in words}
+            for key, lex in self._execute(
+                "SELECT t.key, lex FROM unnest(?::text[]) AS t(key), "
+                "unnest(tsvector_to_array(to_tsvector('simple', t.key))) AS lex",
+                [words],
+            ):
+                lexemes[str(key)].append(str(lex))
+            wanted = sorted({lex for lexes in lexemes.values() for lex in lexes})
+            counts = {
+                str(r[0]): int(r[1])
+                for r in self._execute(
+                    "SELECT term, ndoc FROM practice_search_df WHERE term = ANY(?)", [wanted]
+                )
+            }
+            for w, lexes in lexemes.items():
+                cache[w] = min((counts.get(lex, 0) for lex in lexes), default=0)
+        for key in todo:
+            if key.endswith(":*"):  # a stem: every indexed word it begins, a range of the pattern index
+                stem = key[:-2] or " "
+                row = self._execute(
+                    "SELECT coalesce(sum(ndoc), 0) FROM practice_search_df WHERE term ~>=~ ? AND term ~<~ ?",
+                    [stem, stem[:-1] + chr(ord(stem[-1]) + 1)],
+                ).fetchone()
+                cache[key] = int(row[0])
         return [cache.get(_term_sql(t)[1], 0) for t in terms]
 
     def _idf(self, dfs: list[int]) -> list[float]:
@@ -355,22 +370,24 @@ class PostgresSearchEngine(SqlSearchEngine):
             params += [p for _s, p in ranked]
         sql += ", c.id LIMIT ?"
         params.append(k)
-        with self._index_scans():
-            return [int(r[0]) for r in self._execute(sql, params)]
+        return [int(r[0]) for r in self._execute(sql, params)]
 
     @contextmanager
-    def _index_scans(self) -> Iterator[None]:
-        """Keep the planner on the GIN index for one statement (restored afterwards, transaction-local).
+    def _reading(self) -> Iterator[None]:
+        """Keep the planner on the GIN index for the statements of one search (transaction-local, restored).
 
-        With many OR-ed forms its row estimate makes a sequential scan of every tsvector look cheaper; measured
-        at 100,000 documents it was four times slower than the bitmap scan.
+        With many OR-ed forms (the concept list) or a LIMIT, its estimates make a sequential scan of every
+        tsvector look cheaper; measured at 100,000 documents it was four times slower than the bitmap scan.
         """
-        previous = str(self._execute("SELECT current_setting('enable_seqscan')").fetchone()[0])
-        self._execute("SELECT set_config('enable_seqscan', 'off', true)")
+        row = self._execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        ).fetchone()
         try:
             yield
-        finally:
-            self._execute("SELECT set_config('enable_seqscan', ?, true)", [previous])
+        except BaseException:
+            raise  # a failed statement ends the transaction, and its local setting with it
+        else:
+            self._execute("SELECT set_config('enable_seqscan', ?, true)", [str(row[0])])
 
     def _bodies(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         if not ids:
