@@ -142,12 +142,23 @@ def api_search(
     city_size: Annotated[list[str] | None, Query(description="small, medium, large, metropolitan")] = None,
     language: Annotated[list[str] | None, Query(description="ISO 639-1 code of the practice's text")] = None,
     visibility: Annotated[list[str] | None, Query(description="private, network or public")] = None,
+    city: Annotated[list[str] | None, Query(description="City name of the practice")] = None,
     limit: Annotated[str | None, Query(description=f"Hits to return, 1-{searching.MAX_LIMIT}")] = None,
     mode: Annotated[str | None, Query(description="hybrid (default), keyword or dense")] = None,
+    page: Annotated[
+        str | None, Query(description="Browsing without a query: page number (page size = limit)")
+    ] = None,
+    sort: Annotated[
+        str | None, Query(description="Browsing without a query: recent (default) or title")
+    ] = None,
 ) -> SearchOut:
-    result = _strict(request)
-    hits = searching.search_practices(db, ctx, result.params)
-    return SearchOut(query=result.params.q, hits=[hit_out(h) for h in hits])
+    result = searching.run(db, ctx, _strict(request).params)
+    return SearchOut(
+        query=result.params.q,
+        hits=[hit_out(h) for h in result.hits],
+        total=result.total,
+        page=result.params.page,
+    )
 
 
 @api.post(

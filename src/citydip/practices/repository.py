@@ -3,11 +3,25 @@ read only through ``visible_criteria`` (own workspace, public, or network-shared
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    column,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from citydip.core.listing import Filter, ListSpec
@@ -318,3 +332,47 @@ def regions(session: Session) -> list[str]:
 def city(session: Session, geonames_id: int) -> City | None:
     """A reference city."""
     return session.get(City, geonames_id)
+
+
+def browse_visible(
+    session: Session,
+    workspace_id: int,
+    network_workspaces: Iterable[int],
+    facets: tuple[str, list[Any]] | None,
+    *,
+    by_title: bool,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Practice], int]:
+    """One page of the visible practices whose index facets match, and how many match in all.
+
+    ``facets`` is the search index's facet subquery (SQL with ``?`` placeholders and its values) selecting
+    search keys, so browsing and searching filter alike.
+    """
+    where: list[ColumnElement[bool]] = [visible_criteria(workspace_id, network_workspaces)]
+    if facets is not None:
+        sql, values = facets
+        names = iter(range(len(values)))
+        named = re.sub(r"\?", lambda _m: f":f{next(names)}", sql)
+        keys = text(named).bindparams(**{f"f{i}": v for i, v in enumerate(values)})
+        where.append(Practice.search_key.in_(keys.columns(column("doc_id", BigInteger))))
+    total = int(session.scalar(select(func.count()).select_from(Practice).where(*where)) or 0)
+    order = (
+        [func.lower(Practice.title), Practice.id] if by_title else [Practice.updated_at.desc(), Practice.id]
+    )
+    rows = session.scalars(select(Practice).where(*where).order_by(*order).offset(offset).limit(limit)).all()
+    return rows, total
+
+
+def visible_cities(
+    session: Session, workspace_id: int, network_workspaces: Iterable[int], limit: int = 1000
+) -> list[str]:
+    """Distinct city names of the practices a workspace may see, alphabetically."""
+    rows = session.scalars(
+        select(Practice.city_name)
+        .where(visible_criteria(workspace_id, network_workspaces), Practice.city_name != "")
+        .distinct()
+        .order_by(Practice.city_name)
+        .limit(limit)
+    )
+    return [str(r) for r in rows]

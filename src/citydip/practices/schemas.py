@@ -231,6 +231,11 @@ class SearchOut(BaseModel):
 
     query: str
     hits: list[PracticeHitOut]
+    total: int | None = Field(
+        default=None,
+        description="Browsing (no query, some filter): how many practices match in all; None for a query",
+    )
+    page: int = Field(default=1, description="Page of the browsing list (page size = limit)")
 
 
 class SuggestIn(BaseModel):

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
+from markupsafe import escape
 from sqlalchemy.orm import Session
 
 from citydip.core.errors import FieldProblem
 from citydip.core.tenancy import Visibility
 from citydip.practices import indexing
 from citydip.practices import repository as repo
-from citydip.practices.models import Practice
+from citydip.practices.models import TEXT_FIELDS, Practice
 from citydip.practices.search import AccessRule, SearchFilters, SearchHit
+from citydip.practices.search.access import filter_subquery
 from citydip.practices.search.base import MODES
 from citydip.practices.service import WorkspaceRef, network_workspaces
 from citydip.practices.vocab import CITY_SIZES, norm_tag
@@ -51,8 +54,11 @@ class SearchParams:
     city_sizes: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     visibilities: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()
     limit: int = DEFAULT_LIMIT
     mode: str = "hybrid"
+    page: int = 1
+    sort: str = "recent"
 
     @property
     def has_filters(self) -> bool:
@@ -67,11 +73,43 @@ class SearchParams:
                 self.city_sizes,
                 self.languages,
                 self.visibilities,
+                self.cities,
             )
         )
 
-    def engine_filters(self, access: AccessRule) -> SearchFilters:
-        """The engine's filters for these parameters and an access rule."""
+    @property
+    def browsing(self) -> bool:
+        """No query but some facet chosen: list every matching practice, page by page."""
+        return not self.q.strip() and self.has_filters
+
+    def query_string(self, **changes: Any) -> str:
+        """These parameters as a URL query string (with some changed, e.g. ``page=2``)."""
+        params = replace(self, **changes)
+        pairs: list[tuple[str, str]] = [("q", params.q)] if params.q else []
+        for name, values in (
+            ("sdg", sorted(params.sdgs)),
+            ("challenge", sorted(params.challenges)),
+            ("sector", sorted(params.sectors)),
+            ("country", sorted(params.countries)),
+            ("region", sorted(params.regions)),
+            ("city_size", sorted(params.city_sizes)),
+            ("language", sorted(params.languages)),
+            ("visibility", sorted(params.visibilities)),
+            ("city", sorted(params.cities)),
+        ):
+            pairs += [(name, str(v)) for v in values]
+        if params.limit != DEFAULT_LIMIT:
+            pairs.append(("limit", str(params.limit)))
+        if params.mode != "hybrid":
+            pairs.append(("mode", params.mode))
+        if params.sort != "recent":
+            pairs.append(("sort", params.sort))
+        if params.page > 1:
+            pairs.append(("page", str(params.page)))
+        return urlencode(pairs)
+
+    def facet_filters(self) -> SearchFilters:
+        """The engine's facet filters for these parameters (no access rule)."""
         return SearchFilters(
             sdgs=self.sdgs,
             challenges=self.challenges,
@@ -81,11 +119,27 @@ class SearchParams:
             city_sizes=self.city_sizes,
             languages=self.languages,
             visibilities=self.visibilities,
-            access=access,
+            cities=self.cities,
         )
 
+    def engine_filters(self, access: AccessRule) -> SearchFilters:
+        """The engine's filters for these parameters and an access rule."""
+        return replace(self.facet_filters(), access=access)
 
-FACET_PARAMS = ("sdg", "challenge", "sector", "country", "region", "city_size", "language", "visibility")
+
+FACET_PARAMS = (
+    "sdg",
+    "challenge",
+    "sector",
+    "country",
+    "region",
+    "city_size",
+    "language",
+    "visibility",
+    "city",
+)
+SORTS = ("recent", "title")
+MAX_PAGE = 10_000
 
 
 def _values(params: Mapping[str, Any], name: str) -> list[str]:
@@ -135,6 +189,17 @@ def parse_params(params: Mapping[str, Any]) -> tuple[SearchParams, list[FieldPro
         except ValueError:
             problems.append(FieldProblem("limit", f"'{limit_raw[-1][:20]}' is not a number"))
         limit = limit if 1 <= limit <= MAX_LIMIT else max(1, min(limit, MAX_LIMIT))
+    page = 1
+    page_raw = _values(params, "page")
+    if page_raw:
+        try:
+            page = max(1, min(int(page_raw[-1]), MAX_PAGE))
+        except ValueError:
+            problems.append(FieldProblem("page", f"'{page_raw[-1][:20]}' is not a page number"))
+    sort = (_values(params, "sort") or ["recent"])[-1].lower()
+    if sort not in SORTS:
+        problems.append(FieldProblem("sort", f"use one of {', '.join(SORTS)}"))
+        sort = "recent"
     mode = (_values(params, "mode") or ["hybrid"])[-1].lower()
     if mode not in MODES:
         problems.append(FieldProblem("mode", f"use one of {', '.join(MODES)}"))
@@ -151,8 +216,11 @@ def parse_params(params: Mapping[str, Any]) -> tuple[SearchParams, list[FieldPro
         city_sizes=frozenset(sizes),
         languages=frozenset(v.lower()[:8] for v in _values(params, "language")),
         visibilities=frozenset(vis),
+        cities=frozenset(v[:200] for v in _values(params, "city")),
         limit=limit,
         mode=mode,
+        page=page,
+        sort=sort,
     )
     return result, problems
 
@@ -175,11 +243,33 @@ class PracticeHit:
 
 @dataclass
 class SearchResult:
-    """Hits plus the parameters actually used and any parameter that was left out."""
+    """Hits plus the parameters actually used and any parameter that was left out.
+
+    ``total`` is the number of matching practices when browsing (no query, some facet chosen); a search with a
+    query has no total (it returns the best ``limit`` hits).
+    """
 
     params: SearchParams
     hits: list[PracticeHit] = field(default_factory=list)
     problems: list[FieldProblem] = field(default_factory=list)
+    total: int | None = None
+
+    @property
+    def pages(self) -> int:
+        """Number of pages when browsing (at least 1)."""
+        if self.total is None:
+            return 1
+        return max(1, -(-self.total // max(1, self.params.limit)))
+
+    @property
+    def word_hits(self) -> list[PracticeHit]:
+        """Hits that contain the query's words (or the dictionary's translations of them), best first."""
+        return [h for h in self.hits if h.matched_words or self.params.browsing]
+
+    @property
+    def meaning_hits(self) -> list[PracticeHit]:
+        """Hits found by closeness in meaning alone, best first (shown after one note saying so)."""
+        return [h for h in self.hits if not (h.matched_words or self.params.browsing)]
 
 
 def access_rule(session: Session, ctx: WorkspaceRef) -> tuple[AccessRule, frozenset[int]]:
@@ -223,17 +313,67 @@ def _resolve(
 
 
 def search_practices(session: Session, ctx: WorkspaceRef, params: SearchParams) -> list[PracticeHit]:
-    """Search the practices this workspace may see; never raises on the query text."""
+    """Search the practices this workspace may see (or browse them when no query is given but some facet is);
+    never raises on the query text."""
+    return run(session, ctx, params).hits
+
+
+def run(session: Session, ctx: WorkspaceRef, params: SearchParams) -> SearchResult:
+    """Search with a query, or browse every matching practice page by page when only facets are chosen."""
+    if params.browsing:
+        return browse(session, ctx, params)
     rule, peers = access_rule(session, ctx)
     engine = indexing.engine_for(session)
     hits = engine.search(params.q, params.engine_filters(rule), limit=params.limit, mode=params.mode)
-    return _resolve(session, ctx, peers, hits)
+    return SearchResult(params, _resolve(session, ctx, peers, hits))
+
+
+def browse(session: Session, ctx: WorkspaceRef, params: SearchParams) -> SearchResult:
+    """Every visible practice matching the facets (no query), most recently changed first or by title."""
+    peers = network_workspaces(session, ctx.id)
+    facets = filter_subquery(params.facet_filters())
+    rows, total = repo.browse_visible(
+        session,
+        ctx.id,
+        peers,
+        facets,
+        by_title=params.sort == "title",
+        offset=(params.page - 1) * params.limit,
+        limit=params.limit,
+    )
+    names = repo.workspace_slugs(session, {p.workspace_id for p in rows})
+    hits = []
+    for practice in rows:
+        slug, name = names.get(practice.workspace_id, ("", ""))
+        opening = _opening(practice)
+        hits.append(
+            PracticeHit(
+                practice, slug, name, practice.workspace_id == ctx.id, 0.0, opening, str(escape(opening))
+            )
+        )
+    return SearchResult(params, hits, total=total)
+
+
+def _opening(practice: Practice, chars: int = 240) -> str:
+    """The start of a practice's summary (or first filled text) as a snippet for browsing."""
+    for name in TEXT_FIELDS:
+        text = " ".join(str(getattr(practice, name) or "").split())
+        if text:
+            return text if len(text) <= chars else text[: chars - 1].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def city_choices(session: Session, ctx: WorkspaceRef) -> list[str]:
+    """Cities of the practices this workspace may see, for the city filter's suggestions."""
+    return repo.visible_cities(session, ctx.id, network_workspaces(session, ctx.id))
 
 
 def search(session: Session, ctx: WorkspaceRef, raw: Mapping[str, Any]) -> SearchResult:
-    """Parse raw parameters leniently and search (what the page and the API call)."""
+    """Parse raw parameters leniently and search or browse (what the page calls)."""
     params, problems = parse_params(raw)
-    return SearchResult(params, search_practices(session, ctx, params), problems)
+    result = run(session, ctx, params)
+    result.problems = problems
+    return result
 
 
 def similar_practices(

@@ -177,6 +177,7 @@ def _form_context(
         "people": repo.people_choices(db, ctx.id),
         "sector_list": SECTORS,
         "challenge_list": _challenge_suggestions(db),
+        "city_list": searching.city_choices(db, ctx),
     }
 
 
@@ -228,6 +229,7 @@ def _search_context(
         "visibilities": [(v.value, _(v.value)) for v in Visibility],
         "sector_list": SECTORS,
         "challenge_list": _challenge_suggestions(db),
+        "city_list": searching.city_choices(db, ctx),
     }
 
 

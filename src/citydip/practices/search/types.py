@@ -52,6 +52,7 @@ class PracticeDocument:
         pairs += [("challenge", c) for c in self.challenges]
         pairs += [("sector", s) for s in self.sectors]
         for name, value in (
+            ("city", self.city),
             ("country", self.country),
             ("region", self.region),
             ("city_size", self.city_size),
@@ -90,6 +91,7 @@ class SearchFilters:
     languages: frozenset[str] = frozenset()
     visibilities: frozenset[str] = frozenset()
     workspaces: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()
     access: AccessRule | None = None
 
     def facet_sets(self) -> list[tuple[str, list[str]]]:
@@ -104,6 +106,7 @@ class SearchFilters:
             ("language", self.languages),
             ("visibility", self.visibilities),
             ("workspace", self.workspaces),
+            ("city", self.cities),
         ]
         return [(f, sorted({v.strip().lower() for v in vals})) for f, vals in raw if vals]
 
