@@ -1,12 +1,17 @@
-"""Speed benchmark for practice search on SQLite with 100,000 practices (real corpus + generated variants).
+"""Speed benchmark for practice search with 100,000 practices (real corpus + generated variants), on SQLite and,
+in the same run, on PostgreSQL.
 
-Prints one JSON object: model load, full index build, query latency (p50/p95 after the first query) for
-hybrid (with and without the concept dictionary, 10 and 20 hits), dense and BM25-only (keyword) search on the same
-index, adding one practice, and the machine load.
-Reads ../shared/data/practices/corpus.jsonl in place. Usage: .venv/bin/python benchmarks/search.py [--docs N]
-[--database-url postgresql://...]  (the second form measures the PostgreSQL back-end in that scratch database;
-its practice_search_ tables are replaced). "with_access" timings add the rule every product search carries
-(own workspace + network peers' network practices + public ones), as the web app, API and CLI do.
+Prints one JSON object: model load, then per back-end the full index build, query latency (p50/p95 after the
+first query) for hybrid (with and without the concept dictionary, 10 and 20 hits), dense and BM25-only
+(keyword) search on the same index, adding one practice; the ratio of PostgreSQL's p95 to SQLite's for every
+kind of search; and the machine load. Queries alternate between the back-ends (each query on SQLite, then on
+PostgreSQL) so both see the same load. Reads ../shared/data/practices/corpus.jsonl in place.
+
+Usage: .venv/bin/python benchmarks/search.py [--docs N] [--database-url postgresql://.../scratch] [--no-sqlite]
+(without --database-url only SQLite is measured; PostgreSQL's practice_search_ tables in that database are
+replaced). A throwaway server: read -r D U < <(bash scripts/pg-throwaway.sh start); ... --database-url $U;
+bash scripts/pg-throwaway.sh stop $D. "with_access" timings add the rule every product search carries (own
+workspace + network peers' network practices + public ones), as the web app, API and CLI do.
 """
 
 from __future__ import annotations
@@ -102,14 +107,92 @@ def pct(values: list[float], q: float) -> float:
     return round(s[min(len(s) - 1, int(q * len(s)))] * 1000, 2)
 
 
+RUNS = (
+    ("bm25_only", "keyword", False, 10, True),
+    ("dense", "dense", False, 10, True),
+    ("hybrid_without_concepts", "hybrid", False, 10, False),
+    ("hybrid", "hybrid", False, 10, True),
+    ("hybrid_with_access", "hybrid", True, 10, True),
+    # the product's page size: language slots (after the first ten hits) only run when limit > 10
+    ("hybrid_limit20", "hybrid", False, 20, True),
+    ("hybrid_limit20_with_access", "hybrid", True, 20, True),
+)
+
+
+def build(
+    name: str, database_url: str, db: Path, emb: object, docs: list[PracticeDocument]
+) -> dict[str, object]:
+    """Index every document into a fresh index of one back-end; return its build figures."""
+    engine = open_engine(db, database_url, emb, fresh=True)
+    t0 = time.perf_counter()
+    engine.index_many(docs)
+    out: dict[str, object] = {"backend": name, "index_build_s": round(time.perf_counter() - t0, 2)}
+    out["db_mb"] = db_size(db, engine, database_url)
+    engine.close()
+    return out
+
+
+def time_queries(
+    engines: dict[str, SqlSearchEngine], queries: list[str], results: dict[str, dict[str, object]]
+) -> None:
+    """Time every kind of search on every back-end, each query on one back-end right after the other, so
+    that both see the same machine load."""
+    access = SearchFilters(
+        access=AccessRule("ws7", network_workspaces=frozenset(f"ws{i}" for i in range(10)))
+    )
+    words_only = {name: e.with_options(concepts=False) for name, e in engines.items()}
+    for run_name, mode, with_access, limit, concepts in RUNS:
+        times: dict[str, list[float]] = {name: [] for name in engines}
+        for q in queries:
+            for name, engine in engines.items():
+                eng = engine if concepts else words_only[name]
+                t0 = time.perf_counter()
+                eng.search(q, access if with_access else None, limit=limit, mode=mode)
+                times[name].append(time.perf_counter() - t0)
+        for name, values in times.items():
+            results[name][f"query_{run_name}_ms"] = {
+                "p50": pct(values, 0.5),
+                "p95": pct(values, 0.95),
+                "mean": round(statistics.mean(values) * 1000, 2),
+                "n": len(values),
+            }
+
+
+def time_adds(engine: SqlSearchEngine, docs: list[PracticeDocument], result: dict[str, object]) -> None:
+    """Time adding single practices to the big index, then one search after them."""
+    times = []
+    for i in range(20):
+        doc = PracticeDocument(
+            id=10_000_000 + i,
+            external_id=f"bench-add-{i}",
+            title=f"New practice {i}",
+            fields={"summary": docs[i].body()},
+            language="en",
+            visibility="public",
+        )
+        t0 = time.perf_counter()
+        engine.add(doc)
+        times.append(time.perf_counter() - t0)
+    result["add_one_ms"] = {"p50": pct(times, 0.5), "p95": pct(times, 0.95), "max": pct(times, 1.0)}
+    t0 = time.perf_counter()
+    engine.search(docs[1].title, limit=10)
+    result["query_after_add_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+    result["count"] = engine.count()
+
+
 def main() -> None:
     """Run the benchmark and print JSON."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
-    ap.add_argument("--database-url", default="", help="measure PostgreSQL in this scratch database")
+    ap.add_argument(
+        "--database-url",
+        default="",
+        help="also measure PostgreSQL in this scratch database (its practice_search_ tables are replaced), "
+        "in the same run as SQLite",
+    )
+    ap.add_argument("--no-sqlite", action="store_true", help="measure PostgreSQL only")
     args = ap.parse_args()
     result: dict[str, object] = {
-        "backend": "postgresql" if args.database_url else "sqlite",
         "docs": args.docs,
         "cpu_count": os.cpu_count(),
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],
@@ -121,64 +204,33 @@ def main() -> None:
     queries = [q for _, q in read_queries()]
     rng = random.Random(SEED)
     queries += [d.title for d in rng.sample(docs, 62)]
+    backends = ([] if args.no_sqlite else [("sqlite", "")]) + (
+        [("postgresql", args.database_url)] if args.database_url else []
+    )
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        engine = open_engine(db, args.database_url, emb, fresh=True)
-        t0 = time.perf_counter()
-        engine.index_many(docs)
-        result["index_build_s"] = round(time.perf_counter() - t0, 2)
-        result["db_mb"] = db_size(db, engine, args.database_url)
-        engine.close()
-        # a fresh process would open the database like this; the first query loads the vectors
-        engine = open_engine(db, args.database_url, emb)
-        t0 = time.perf_counter()
-        engine.search(queries[0], limit=10)
-        result["first_query_after_open_s"] = round(time.perf_counter() - t0, 3)
-        access = SearchFilters(
-            access=AccessRule("ws7", network_workspaces=frozenset(f"ws{i}" for i in range(10)))
-        )
-        words_only = engine.with_options(concepts=False)  # the hybrid without the concept dictionary
-        runs: list[tuple[str, SqlSearchEngine, str, SearchFilters | None, int]] = [
-            ("bm25_only", engine, "keyword", None, 10),
-            ("dense", engine, "dense", None, 10),
-            ("hybrid_without_concepts", words_only, "hybrid", None, 10),
-            ("hybrid", engine, "hybrid", None, 10),
-            ("hybrid_with_access", engine, "hybrid", access, 10),
-            # the product's page size: language slots (after the first ten hits) only run when limit > 10
-            ("hybrid_limit20", engine, "hybrid", None, 20),
-            ("hybrid_limit20_with_access", engine, "hybrid", access, 20),
-        ]
-        for name, eng, mode, filters, limit in runs:
-            times = []
-            for q in queries:
-                t0 = time.perf_counter()
-                eng.search(q, filters, limit=limit, mode=mode)
-                times.append(time.perf_counter() - t0)
-            result[f"query_{name}_ms"] = {
-                "p50": pct(times, 0.5),
-                "p95": pct(times, 0.95),
-                "mean": round(statistics.mean(times) * 1000, 2),
-                "n": len(times),
-            }
-        times = []
-        for i in range(20):
-            doc = PracticeDocument(
-                id=10_000_000 + i,
-                external_id=f"bench-add-{i}",
-                title=f"New practice {i}",
-                fields={"summary": docs[i].body()},
-                language="en",
-                visibility="public",
-            )
+        per: dict[str, dict[str, object]] = {name: build(name, url, db, emb, docs) for name, url in backends}
+        engines: dict[str, SqlSearchEngine] = {}
+        for name, url in backends:
+            # a fresh process would open the database like this; the first query loads the vectors
+            engines[name] = open_engine(db, url, emb)
             t0 = time.perf_counter()
-            engine.add(doc)
-            times.append(time.perf_counter() - t0)
-        result["add_one_ms"] = {"p50": pct(times, 0.5), "p95": pct(times, 0.95), "max": pct(times, 1.0)}
-        t0 = time.perf_counter()
-        engine.search(queries[1], limit=10)
-        result["query_after_add_ms"] = round((time.perf_counter() - t0) * 1000, 2)
-        result["count"] = engine.count()
-        engine.close()
+            engines[name].search(queries[0], limit=10)
+            per[name]["first_query_after_open_s"] = round(time.perf_counter() - t0, 3)
+        time_queries(engines, queries, per)
+        for name, engine in engines.items():
+            time_adds(engine, docs, per[name])
+            engine.close()
+    result.update(per)
+    if "sqlite" in per and "postgresql" in per:
+        result["postgresql_over_sqlite_p95"] = {
+            run_name: round(
+                per["postgresql"][f"query_{run_name}_ms"]["p95"]  # type: ignore[index]
+                / max(per["sqlite"][f"query_{run_name}_ms"]["p95"], 1e-6),  # type: ignore[index]
+                2,
+            )
+            for run_name, *_rest in RUNS
+        }
     result["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result, indent=2))
 
