@@ -86,6 +86,7 @@ class IndexState:
         self.features: dict[str, Any] = {}
         self.group_codes: dict[str, int] = {}
         self.access: dict[int, tuple[int, int]] = {}
+        self.languages: dict[int, str] = {}
 
     def group_code(self, workspace: str) -> int:
         """A small integer for a workspace facet value (new values get the next number)."""
@@ -246,11 +247,12 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             return
         st = self.state
         rows = self._execute(
-            "SELECT d.id, d.vector, w.value, v.value FROM practice_search_docs d "
+            "SELECT d.id, d.vector, w.value, v.value, d.language FROM practice_search_docs d "
             "LEFT JOIN practice_search_facets w ON w.doc_id = d.id AND w.facet = 'workspace' "
             "LEFT JOIN practice_search_facets v ON v.doc_id = d.id AND v.facet = 'visibility'"
         ).fetchall()
         st.access = {int(r[0]): (st.group_code(r[2] or ""), VIS_CODES.get(r[3] or "", 3)) for r in rows}
+        st.languages = {int(r[0]): str(r[4] or "") for r in rows}
         with_vec = [r for r in rows if r[1] is not None]
         dim = self._embedder.dim
         ids = np.fromiter((r[0] for r in with_vec), dtype=np.int64, count=len(with_vec))
@@ -277,6 +279,7 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             for d, v in zip(docs, vecs, strict=True):
                 code = (st.group_code(d.workspace), VIS_CODES.get(d.visibility.strip().lower(), 3))
                 st.access[d.id] = code
+                st.languages[d.id] = d.language or ""
                 st.dense.upsert(d.id, v, *code)
             st.generation = token
         return len(docs)
@@ -301,6 +304,7 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
             for i in ids:
                 self.state.dense.remove(i)
                 self.state.access.pop(i, None)
+                self.state.languages.pop(i, None)
             self.state.generation = token
         return n
 

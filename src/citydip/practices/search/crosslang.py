@@ -29,12 +29,15 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citydip.practices.search.access import AccessCheck, SubQuery, filter_subquery
 from citydip.practices.search.concepts import LANGS, Concept, ConceptDictionary
 from citydip.practices.search.text import is_stem
 from citydip.practices.search.types import SearchFilters
+
+if TYPE_CHECKING:
+    from citydip.practices.search.base import IndexState
 
 CONCEPT_WEIGHT = 0.75
 SLOT_HEAD = 10
@@ -99,6 +102,7 @@ class CrossLanguageMixin:
     """The concept list and the language slots of ``SqlSearchEngine``."""
 
     concepts: ConceptDictionary | None
+    state: IndexState
 
     @abstractmethod
     def _keyword_filtered(
@@ -132,6 +136,10 @@ class CrossLanguageMixin:
     @abstractmethod
     def _bodies(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """{id: (title, body)} of some documents (provided by the engine)."""
+
+    @abstractmethod
+    def _sync(self) -> None:
+        """Reload the in-memory state when the index changed (provided by the engine)."""
 
     @abstractmethod
     def indexed_count(self) -> int:
@@ -171,15 +179,12 @@ class CrossLanguageMixin:
         return ConceptMatch(named, terms, ids)
 
     def languages_of(self, ids: Sequence[int]) -> dict[int, str]:
-        """{doc id: language code} of indexed documents ('' when unknown)."""
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self._execute(
-            f"SELECT id, language FROM practice_search_docs WHERE id IN ({marks})",  # noqa: S608
-            list(ids),
-        )
-        return {int(r[0]): str(r[1] or "") for r in rows}
+        """{doc id: language code} of indexed documents ('' when unknown), from the index state in memory."""
+        if self.state.generation is None:  # called before any search of this process: load the state
+            with self.state.lock:
+                self._sync()
+        known = self.state.languages
+        return {i: known.get(i, "") for i in ids}
 
     @staticmethod
     def _names_every_concept(named: list[Concept], title: str, body: str) -> bool:

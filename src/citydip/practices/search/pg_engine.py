@@ -1,4 +1,4 @@
-"""Hybrid practice search on PostgreSQL: full text (tsvector, ts_rank, ts_headline) + the same dense side.
+"""Hybrid practice search on PostgreSQL: full text (tsvector, ts_rank) + the same dense side.
 
 The keyword side mirrors the SQLite one: words are lower-cased and stripped of accents in Python with the same
 function (so both back-ends match words alike, with or without the ``unaccent`` extension) and indexed with the
@@ -8,13 +8,13 @@ function (so both back-ends match words alike, with or without the ``unaccent`` 
 
 Ranking: ``ts_rank`` and ``ts_rank_cd`` know nothing of how rare a word is, so a document that repeats "city"
 outranks one that names the rare query word. The score is therefore BM25-like: the sum over the query words of
-``idf(word) * ts_rank(tsv, word)``, with document frequencies counted through the GIN index (cached until the
-index changes) and very common words pruned as on SQLite. On the evaluation set this clearly beats one
-``ts_rank_cd`` over the OR query (figures in docs/search.md).
+``idf(word) * ts_rank(tsv, word)``, with document frequencies kept at index time (``practice_search_df``) and
+very common words pruned as on SQLite; only a bounded set of candidates is read and ranked (``_candidates``). On
+the evaluation set this clearly beats one ``ts_rank_cd`` over the OR query (figures in docs/search.md).
 
-Snippets of keyword hits come from ``ts_headline`` with a ``simple`` + ``unaccent`` configuration when the
-extension is available, so accented words are highlighted too. Vectors are stored as ``bytea`` (float32) and
-searched in memory exactly as on SQLite.
+Snippets are chosen in Python as on SQLite (the sentence with most query words, accents ignored), which costs
+one statement less than ``ts_headline``. Vectors are stored as ``bytea`` (float32) and searched in memory exactly
+as on SQLite.
 """
 
 from __future__ import annotations
@@ -32,10 +32,9 @@ from citydip.practices.search.concepts import ConceptDictionary
 from citydip.practices.search.crosslang import CONCEPT_WEIGHT
 from citydip.practices.search.dense import FloatArray
 from citydip.practices.search.embedding import StaticEmbedder
-from citydip.practices.search.text import MARK_CLOSE, MARK_OPEN, fold, is_stem
+from citydip.practices.search.text import fold, is_stem
 from citydip.practices.search.types import PracticeDocument
 
-HEADLINE_CONFIG = "practice_search_unaccent"
 RANK_WEIGHTS = "{0.5, 0, 0.5, 1.0}"  # D (body), C (unused), B (place), A (title)
 RANK_NORMALISATION = 0  # no length normalisation (measured best with the IDF weighting below)
 SYNONYM_NORMALISATION = (
@@ -45,11 +44,6 @@ CANDIDATE_BUDGET = 3000  # documents matched by the rarest words that are all ra
 CANDIDATE_CAP = 5000  # and at most this many in any case (a one-word query of a very common word)
 PAIR_TERMS = 6  # commoner terms whose pairs make candidates
 FALLBACK_MIN = 100  # fewer candidates than this (and than asked for): rank the rarest word's matches too
-HEADLINE_OPTIONS = (
-    f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=12, "
-    'MaxFragments=1, FragmentDelimiter=" … "'
-)
-
 # documents per indexed word, kept in step with practice_search_terms by every write (same transaction)
 DF_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS practice_search_df (term TEXT PRIMARY KEY, ndoc INTEGER NOT NULL)",
@@ -80,12 +74,6 @@ TABLES = (
     "practice_search_facets",
     "practice_search_meta",
     "practice_search_df",
-)
-UNACCENT_CONFIG = (
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    f"CREATE TEXT SEARCH CONFIGURATION {HEADLINE_CONFIG} (COPY = simple)",
-    f"ALTER TEXT SEARCH CONFIGURATION {HEADLINE_CONFIG} ALTER MAPPING FOR hword, hword_part, word "
-    "WITH unaccent, simple",
 )
 
 
@@ -151,7 +139,7 @@ class PostgresSearchEngine(SqlSearchEngine):
         )
 
     def create_schema(self) -> None:
-        """Create the tables and, when the unaccent extension can be had, the headline configuration."""
+        """Create the tables if any is missing (and count the words of an index made before the counts)."""
         present = self._execute(
             "SELECT count(*) FROM pg_class WHERE relname = ANY(?) AND relkind = 'r'", [list(TABLES)]
         ).fetchone()[0]
@@ -161,28 +149,6 @@ class PostgresSearchEngine(SqlSearchEngine):
                 self._execute(stmt)
             if not had_df:  # an index made before the word counts existed: count its words once
                 self._execute(DF_FILL)
-        if not self._has_headline_config():
-            self._execute("SAVEPOINT practice_search_unaccent")
-            try:
-                for stmt in UNACCENT_CONFIG:
-                    self._execute(stmt)
-            except Exception:  # no extension files or no right to create it: plain 'simple' headlines
-                self._execute("ROLLBACK TO SAVEPOINT practice_search_unaccent")
-            self._execute("RELEASE SAVEPOINT practice_search_unaccent")
-        self.state.features["headline_config"] = HEADLINE_CONFIG if self._has_headline_config() else "simple"
-
-    def _has_headline_config(self) -> bool:
-        row = self._execute("SELECT 1 FROM pg_ts_config WHERE cfgname = ?", [HEADLINE_CONFIG]).fetchone()
-        return row is not None
-
-    @property
-    def headline_config(self) -> str:
-        """The text search configuration used by ts_headline."""
-        value = self.state.features.get("headline_config")
-        if value is None:
-            value = HEADLINE_CONFIG if self._has_headline_config() else "simple"
-            self.state.features["headline_config"] = value
-        return str(value)
 
     def _count_words(self, ids: list[int], sign: int) -> None:
         """Add (sign 1) or remove (sign -1) these documents' words to the word counts.
@@ -398,19 +364,6 @@ class PostgresSearchEngine(SqlSearchEngine):
                 "SELECT id, title, body FROM practice_search_docs WHERE id = ANY(?)", [list(ids)]
             )
         }
-
-    def _keyword_snippets(self, ids: Sequence[int], terms: list[str]) -> dict[int, str]:
-        """ts_headline fragments; hits whose fragment highlights nothing fall back to the shared snippets."""
-        terms = [t for t in terms if fold(_clean(t)).strip()]
-        if not terms or not ids:
-            return {}
-        query_sql, params = _tsquery(terms)
-        sql = (
-            f"WITH q AS (SELECT ({query_sql}) AS q) SELECT d.id, ts_headline(?::regconfig, d.body, q.q, ?) "  # noqa: S608
-            "FROM practice_search_docs d, q WHERE d.id = ANY(?)"
-        )
-        rows = self._execute(sql, [*params, self.headline_config, HEADLINE_OPTIONS, list(ids)])
-        return {int(r[0]): " ".join(str(r[1]).split()) for r in rows if MARK_OPEN in str(r[1])}
 
     def vocabulary(self) -> list[str]:
         """Index words found in two or more documents (ts_stat over the tsvectors)."""
