@@ -43,6 +43,14 @@ def test_search_table_and_filters(cli, leeds):
     assert code == 0 and "ignored sdg" in out
 
 
+def test_a_filter_without_a_query_lists_every_match(cli, leeds):
+    code, out = cli("practices", "search", "--workspace", leeds, "--sdg", "3")
+    assert code == 0, out
+    assert "1 practice matches these filters (page 1 of 1" in out and "fx-3" in out and "filters" in out
+    code, out = cli("practices", "search", "--workspace", leeds, "--sdg", "3", "--json")
+    assert [h["external_id"] for h in json.loads(out)] == ["fx-3"]
+
+
 def test_batch_prints_one_json_object_per_query(cli, leeds, tmp_path):
     queries = tmp_path / "q.tsv"
     queries.write_text(

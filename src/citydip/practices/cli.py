@@ -128,23 +128,30 @@ def search_cmd(
     country: Annotated[
         list[str] | None, typer.Option(help="Only practices of this country (ISO code)")
     ] = None,
+    city: Annotated[list[str] | None, typer.Option(help="Only practices of this city (name)")] = None,
     mode: Annotated[str, typer.Option(help="hybrid, keyword or dense")] = "hybrid",
+    page: Annotated[int, typer.Option(help="Without a query: page of the list", min=1)] = 1,
 ) -> None:
     """Search the practices a workspace can see: its own plus what other cities share with it.
 
+    Without a QUERY but with a filter, every matching practice is listed, most recently changed first.
+
     Examples: citydip practices search "cycle lanes" --workspace bologna --json
+              citydip practices search --workspace bologna --sdg 13 --page 2
               citydip practices search --batch queries.tsv --workspace bologna --limit 50
     """
     if not workspace:
         fail("give --workspace SLUG (search runs as a workspace: its own practices plus shared ones)")
-    if batch is None and query is None:
-        fail("give a QUERY or --batch FILE")
+    if batch is None and query is None and not (sdg or language or country or city):
+        fail("give a QUERY, a filter (--sdg, --language, --country, --city) or --batch FILE")
     raw: dict[str, Any] = {
         "sdg": [str(g) for g in sdg or []],
         "language": language or [],
         "country": country or [],
+        "city": city or [],
         "limit": str(limit),
         "mode": mode,
+        "page": str(page),
     }
     params, problems = searching.parse_params(raw)
     for p in problems:
@@ -161,16 +168,23 @@ def search_cmd(
                         {"qid": qid, "hits": [h.practice.external_id or str(h.practice.id) for h in hits]}
                     )
                 return
-            hits = searching.search_practices(session, ctx, replace(params, q=query or ""))
+            result = searching.run(session, ctx, replace(params, q=query or ""))
             if as_json:
-                print_json([_hit_json(h) for h in hits])
+                print_json([_hit_json(h) for h in result.hits])
                 return
-            _print_hits(query or "", hits)
+            if result.total is not None:
+                console.print(
+                    f"{result.total} {'practice matches' if result.total == 1 else 'practices match'} "
+                    f"these filters (page {result.params.page} of "
+                    f"{result.pages}, most recently changed first).",
+                    highlight=False,
+                )
+            _print_hits(query or "", result.hits, browsing=result.total is not None)
 
     run(act)
 
 
-def _print_hits(query: str, hits: list[PracticeHit]) -> None:
+def _print_hits(query: str, hits: list[PracticeHit], *, browsing: bool = False) -> None:
     if not hits:
         console.print(f"No practice matches {escape(repr(query[:80]))}.", highlight=False)
         return
@@ -182,7 +196,7 @@ def _print_hits(query: str, hits: list[PracticeHit]) -> None:
         "city",
         "workspace",
         "found by",
-        title=f"Practices for {query[:60]!r}",
+        title=f"Practices for {query[:60]!r}" if query else "Practices",
     )
     for n, h in enumerate(hits, start=1):
         p = h.practice
@@ -193,7 +207,7 @@ def _print_hits(query: str, hits: list[PracticeHit]) -> None:
             escape(p.title[:70]),
             escape(", ".join(x for x in (p.city_name, p.country_code or "") if x)),
             escape(h.workspace_slug),
-            "words" if h.matched_words else "meaning",
+            "filters" if browsing else "words" if h.matched_words else "meaning",
         )
     console.print(table)
 
