@@ -79,13 +79,18 @@ def test_upload_ranking_heatmap_city_and_csv_match_the_command(make_client, sys_
     want = {r["city"]: r for r in csv.DictReader(io.StringIO(expected))}
     assert rows == want
 
-    # Ranking page: cities in rank order, the city without data last and marked unranked.
+    # Ranking page: cities in rank order; then those missing more than 20 % of their indicators (Gamma 1 of
+    # 4, Epsilon 2 of 4), with the reason; the city without data last.
     page = ana.get(run_url)
     assert page.status_code == 200
     order = re.findall(r'city\?name=([^"&]+)"', page.text)
     ranked = sorted((int(r["rank"]), c) for c, r in want.items() if r["rank"])
-    assert order == [c for _rank, c in ranked] + ["Empty"]
-    assert "no data: not ranked" in page.text
+    assert order == [c for _rank, c in ranked] + ["Epsilon", "Gamma", "Empty"]
+    assert "not ranked: 1 of 4 applicable indicators missing (25.0 %, more than 20 %)" in page.text
+    assert "not ranked: 2 of 4 applicable indicators missing (50.0 %, more than 20 %)" in page.text
+    assert "not ranked: no data for any applicable indicator" in page.text
+    assert "4 of 7 cities ranked." in page.text
+    assert want["Gamma"]["status"] == "not_ranked" and want["Gamma"]["rank"] == ""
     assert not NAN_RE.search(page.text)
 
     # Heat map: every goal score of every city is a cell with its colour in words.
@@ -110,10 +115,18 @@ def test_upload_ranking_heatmap_city_and_csv_match_the_command(make_client, sys_
     assert "Goal scores of Alpha" in svg.group(0)
     assert f"{float(want['Alpha']['index']):.1f}" in prof.text
     assert not NAN_RE.search(prof.text)
-    # Gamma has no water value: goal 6 is imputed from its region and says so.
-    assert want["Gamma"]["imputed_goals"] == "6"
-    gamma = ana.get(run_url + "/city", params={"name": "Gamma"})
+    # Gamma is not ranked, so its missing goal 6 is not imputed; with a limit of 25 % it is ranked and its
+    # goal 6 is imputed from its region, and the page says so.
+    assert want["Gamma"]["imputed_goals"] == ""
+    r = _upload(ana, _files(regions="regions.csv"), impute="region", max_missing="25")
+    assert r.status_code == 303, r.text[:2000]
+    loose = r.headers["location"].split("?")[0]
+    gamma = ana.get(loose + "/city", params={"name": "Gamma"})
     assert "imputed" in gamma.text and not NAN_RE.search(gamma.text)
+    loose_rows = {r["city"]: r for r in csv.DictReader(io.StringIO(ana.get(loose + "/export.csv").text))}
+    # South's mean of goal 6 leaves out Epsilon (not ranked at 50 % missing): Delta's 70 alone.
+    assert loose_rows["Gamma"]["imputed_goals"] == "6" and loose_rows["Gamma"]["goal_6_score"] == "70.000000"
+    assert loose_rows["Gamma"]["rank"] == "2" and loose_rows["Epsilon"]["status"] == "not_ranked"
     # A city without any data is never imputed: 'no data' labels instead of bars, never NaN.
     empty = ana.get(run_url + "/city", params={"name": "Empty"})
     assert empty.text.count(">no data</text>") == 3 and not NAN_RE.search(empty.text)
