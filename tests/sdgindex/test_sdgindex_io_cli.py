@@ -120,14 +120,20 @@ def test_cli_compute_writes_one_row_per_city(tmp_path):
 
 def test_cli_default_ranks_only_cities_missing_at_most_20_percent(tmp_path):
     out = tmp_path / "out.csv"
-    result = compute("--values", str(FIXTURES / "values_wide.csv"), "--spec", str(FIXTURES / "spec.csv"), "--out", str(out))
+    result = compute(
+        "--values", str(FIXTURES / "values_wide.csv"), "--spec", str(FIXTURES / "spec.csv"), "--out", str(out)
+    )
     assert result.exit_code == 0, result.output
     by_city = {r["city"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert by_city["Gamma"]["status"] == "not_ranked" and by_city["Gamma"]["rank"] == ""
     assert by_city["Gamma"]["index"] == "" and by_city["Gamma"]["goal_1_score"] == "95.000000"
-    assert by_city["Gamma"]["status_reason"] == "1 of 4 applicable indicators missing (25.0 %, more than 20 %)"
+    assert (
+        by_city["Gamma"]["status_reason"] == "1 of 4 applicable indicators missing (25.0 %, more than 20 %)"
+    )
     assert [by_city[c]["rank"] for c in ("Alpha", "Delta", "Beta", "Zeta")] == ["1", "2", "3", "4"]
-    assert "2 city(ies) miss more than 20 % of their applicable indicators and are not ranked" in result.stderr
+    assert (
+        "2 city(ies) miss more than 20 % of their applicable indicators and are not ranked" in result.stderr
+    )
 
 
 def test_cli_compute_to_stdout_with_the_other_colour_rule():

@@ -39,7 +39,9 @@ def network(cli, sys_session):
         # AA is linked to a reference city: the index shows the city's name, not the workspace's.
         cities = {"aa": "Lyon, FR"}
         spaces = {
-            slug: make_workspace(s, slug, owner=owners[slug], name=f"City {slug.upper()}", city=cities.get(slug))
+            slug: make_workspace(
+                s, slug, owner=owners[slug], name=f"City {slug.upper()}", city=cities.get(slug)
+            )
             for slug in owners
         }
         make_workspace(s, "out", owner=make_user(s, "out@example.org"))
