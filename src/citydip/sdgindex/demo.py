@@ -21,7 +21,7 @@ TITLE = "Sample: demo cities on poverty, waste and emissions (invented numbers)"
 PICKS = (
     Pick("1-2-1", best="5", worst="30", green="12", red="22"),
     Pick("11-6-1", best="95", worst="40", green="75", red="55"),
-    Pick("13-2-2", best="2", worst="16", green="6", red="11"),
+    Pick("13-2-2", best="5", worst="30", green="12", red="20"),
 )
 OLD_TITLES = ("Sample: demo cities on poverty and waste (invented numbers)",)
 
