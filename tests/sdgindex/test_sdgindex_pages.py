@@ -275,3 +275,75 @@ def test_api_create_read_list_delete_and_errors(make_client, sys_session):
 
     assert ana.api("DELETE", f"/api/v1/workspaces/la/index-runs/{run['id']}").status_code == 204
     assert ana.api("GET", f"/api/v1/workspaces/la/index-runs/{run['id']}").status_code == 404
+
+
+def test_groups_years_and_detail_on_pages_api_and_csv_match_the_command(make_client, sys_session, tmp_path):
+    _setup(sys_session)
+    ana = make_client().login("ana@example.org", PASSWORD)
+    files = {
+        "values_file": ("groups.csv", (FIXTURES / "values_groups.csv").read_bytes(), "text/csv"),
+        "spec_file": ("spec_groups.csv", (FIXTURES / "spec_groups.csv").read_bytes(), "text/csv"),
+    }
+    r = _upload(ana, files, title="Groups")
+    assert r.status_code == 303, r.text[:2000]
+    url = r.headers["location"].split("?")[0]
+    run_id = url.rsplit("/", 1)[1]
+    # The run's two CSV files equal what the command writes for the same files.
+    args = ["--values", str(FIXTURES / "values_groups.csv"), "--spec", str(FIXTURES / "spec_groups.csv")]
+    assert ana.get(url + "/export.csv").text == _cli_csv(*args)
+    detail = ana.get(url + "/indicators.csv")
+    assert detail.headers["content-disposition"].endswith('-indicators.csv"')
+    written = tmp_path / "detail.csv"
+    result = CliRunner().invoke(
+        index_cli, ["compute", *args, "--detail", str(written), "--out", str(tmp_path / "o.csv")]
+    )
+    assert result.exit_code == 0 and detail.text == written.read_text(encoding="utf-8")
+    # Pages: the reason a city is not ranked, dashboard-only rows marked, non-applicable rows left out.
+    page = ana.get(url).text
+    assert "not ranked: 1 of 2 applicable indicators missing (50.0 %, more than 20 %)" in page
+    assert "3 of 5 cities ranked." in page
+    aland = ana.get(url + "/city", params={"name": "Aland"}).text
+    assert "dashboard only" in aland and "Colour scale (0-3)" in aland and "2.20" in aland
+    bland = ana.get(url + "/city", params={"name": "Bland"}).text
+    assert "safe_water" not in bland and "basic_water" in bland
+    listing = ana.get("/w/la/index").text
+    assert "(3 ranked)" in listing
+    # API: reasons, coverage, groups, and the indicator detail.
+    got = ana.api("GET", f"/api/v1/workspaces/la/index-runs/{run_id}").json()
+    assert got["ranked_count"] == 3 and got["max_missing"] == 20.0 and got["trend_window"] == 5
+    dland = next(c for c in got["cities"] if c["city"] == "Dland")
+    assert dland["status"] == "not_ranked" and dland["rank"] is None and dland["missing_percent"] == 50.0
+    assert dland["status_reason"].startswith("not ranked: 1 of 2") and dland["groups"] == [
+        "HIC",
+        "OECD",
+        "landlocked",
+    ]
+    rows = ana.api("GET", f"/api/v1/workspaces/la/index-runs/{run_id}/indicators").json()
+    elderly = next(x for x in rows if (x["city"], x["indicator"]) == ("Aland", "elderly_poverty"))
+    assert elderly["in_score"] is False and elderly["colour"] == "red" and elderly["rescaled"] == 0.5
+    assert not any(x["city"] == "Bland" and x["indicator"] == "safe_water" for x in rows)
+
+
+def test_trends_from_a_history_upload_and_option_errors(make_client, sys_session):
+    _setup(sys_session)
+    ana = make_client().login("ana@example.org", PASSWORD)
+    files = _files(values="values_long.csv")
+    files["history_file"] = ("history.csv", (FIXTURES / "values_years.csv").read_bytes(), "text/csv")
+    r = _upload(ana, files, title="With history", max_missing="100", trend_window="5")
+    assert r.status_code == 303, r.text[:2000]
+    url = r.headers["location"].split("?")[0]
+    rows = {x["city"]: x for x in csv.DictReader(io.StringIO(ana.get(url + "/export.csv").text))}
+    assert rows["Alpha"]["goal_6_trend"] == "" and "goal_6_trend" in rows["Alpha"]
+    heat = ana.get(url + "/heatmap").text
+    assert "Trends (towards the green threshold by 2030)" in heat and not NAN_RE.search(heat)
+    r = _upload(ana, _files(), max_missing="abc", trend_window="1")
+    assert r.status_code == 422
+    assert (
+        "enter a percentage between 0 and 100" in r.text
+        and "enter a whole number of years from 2 to 30" in r.text
+    )
+    r = _upload(
+        ana, dict(_files(), history_file=("h.csv", b"city,indicator,value\nAlpha,poverty,3\n", "text/csv"))
+    )
+    assert r.status_code == 422 and "h.csv: a history file needs a year column" in r.text
+    assert _run_count(sys_session) == 1
