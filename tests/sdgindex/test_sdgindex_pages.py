@@ -347,3 +347,44 @@ def test_trends_from_a_history_upload_and_option_errors(make_client, sys_session
     )
     assert r.status_code == 422 and "h.csv: a history file needs a year column" in r.text
     assert _run_count(sys_session) == 1
+
+
+NEW_CITY_KEYS = ("groups", "goal_trends", "indicators_applicable", "missing_percent", "years", "trends")
+
+
+def test_runs_stored_before_the_new_rules_still_show(make_client, sys_session):
+    # A run stored before eligibility, applicability and trends: its JSON lacks those keys and its
+    # max_missing is NULL (the migration leaves it so). Pages, CSV files and the API still work, no NaN.
+    from citydip.sdgindex.io import CsvText
+    from citydip.sdgindex.service import IndexInputs, IndexOptions, compute
+    from citydip.workspaces.repository import workspace_by_slug
+
+    _setup(sys_session)
+    inputs = IndexInputs(
+        CsvText("V.csv", (FIXTURES / "values_long.csv").read_text()),
+        CsvText("S.csv", (FIXTURES / "spec.csv").read_text()),
+    )
+    result, cities, indicators = compute(inputs, IndexOptions(max_missing=None))
+    result.pop("max_missing")
+    for city in result["cities"]:
+        for key in NEW_CITY_KEYS:
+            city.pop(key)
+    for spec in result["indicators"]:
+        spec.pop("applies_to")
+        spec.pop("in_score")
+    with sys_session() as s:
+        ws = workspace_by_slug(s, "la")
+        run = IndexRun(
+            workspace_id=ws.id, title="Old run", result=result, city_count=cities, indicator_count=indicators
+        )
+        s.add(run)
+        s.flush()
+        url = f"/w/la/index/{run.id}"
+    ana = make_client().login("ana@example.org", PASSWORD)
+    for path in ("", "/heatmap", "/city?name=Alpha", "/city?name=Empty", "/export.csv", "/indicators.csv"):
+        page = ana.get(url + path)
+        assert page.status_code == 200 and not NAN_RE.search(page.text), path
+    rows = {r["city"]: r for r in csv.DictReader(io.StringIO(ana.get(url + "/export.csv").text))}
+    assert rows["Epsilon"]["rank"] != "" and rows["Epsilon"]["status_reason"] == ""
+    api = ana.api("GET", f"/api/v1/workspaces/la/index-runs/{url.rsplit('/', 1)[1]}")
+    assert api.status_code == 200 and api.json()["max_missing"] is None
