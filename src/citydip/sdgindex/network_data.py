@@ -283,29 +283,11 @@ def build_network_run(
         result, n_cities, n_indicators = compute(inputs, options)
     except ValidationFailed as exc:
         raise ValidationFailed(exc.message, [_selection_problem(p, picks) for p in exc.details]) from None
-    for stored in result["cities"]:
-        own = used.get(stored["city"], {})
-        stored["years"] = {code: u["year_num"] for code, u in own.items() if isinstance(u["year_num"], int)}
-    for city in names.values():
-        if city not in {c["city"] for c in result["cities"]}:
-            result["cities"].append(_no_data_city(city, result["goals"]))
-            n_cities += 1
+    n_cities += _complete(result, used, list(names.values()))
     run = NetworkIndexRun(
         network_id=network.id,
         title=title,
         source="indicators",
-        goal_colour_rule=options.goal_colour_rule,
-        impute=options.impute,
-        max_missing=options.max_missing,
-        trend_window=options.trend_window,
-        values_name=VALUES_FILE,
-        values_csv=str(inputs.values.data),
-        spec_name=SPEC_FILE,
-        spec_csv=str(inputs.spec.data),
-        regions_name=REGIONS_FILE if inputs.regions is not None else "",
-        regions_csv=regions if inputs.regions is not None else "",
-        history_name=HISTORY_FILE,
-        history_csv=str(inputs.history.data) if inputs.history is not None else "",
         selection={"year": year, "indicators": [p.__dict__ for p in picks], "used": used},
         result=result,
         city_count=n_cities,
@@ -313,9 +295,33 @@ def build_network_run(
         indicator_count=n_indicators,
         created_by=by[:200],
     )
+    _keep_inputs(run, inputs, options)
     session.add(run)
     session.flush()
     return run
+
+
+def _complete(result: dict[str, Any], used: Mapping[str, Mapping[str, Any]], cities: Sequence[str]) -> int:
+    """Record the year of each value used, and list members without any value; return how many were added."""
+    for stored in result["cities"]:
+        own = used.get(stored["city"], {})
+        stored["years"] = {code: u["year_num"] for code, u in own.items() if isinstance(u["year_num"], int)}
+    listed = {c["city"] for c in result["cities"]}
+    missing = [city for city in cities if city not in listed]
+    result["cities"].extend(_no_data_city(city, result["goals"]) for city in missing)
+    return len(missing)
+
+
+def _keep_inputs(run: NetworkIndexRun, inputs: IndexInputs, options: IndexOptions) -> None:
+    """Store the generated files and the options on the run, as an upload stores its files."""
+    run.goal_colour_rule, run.impute = options.goal_colour_rule, options.impute
+    run.max_missing, run.trend_window = options.max_missing, options.trend_window
+    run.values_name, run.values_csv = VALUES_FILE, str(inputs.values.data)
+    run.spec_name, run.spec_csv = SPEC_FILE, str(inputs.spec.data)
+    if inputs.regions is not None:
+        run.regions_name, run.regions_csv = REGIONS_FILE, str(inputs.regions.data)
+    if inputs.history is not None:
+        run.history_name, run.history_csv = HISTORY_FILE, str(inputs.history.data)
 
 
 def _no_data_city(city: str, goals: Sequence[str]) -> dict[str, Any]:
