@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from citydip.core.errors import FieldProblem, ValidationFailed
 from citydip.core.i18n import _
 from citydip.sdgindex import repository as repo
-from citydip.sdgindex.io import CsvText
+from citydip.sdgindex.io import MAX_YEAR, MIN_YEAR, CsvText
 from citydip.sdgindex.models import NetworkIndexRun
 from citydip.sdgindex.service import (
     IndexInputs,
@@ -196,7 +196,7 @@ def _history_text(
     for (city, code), (_series, _unit, points) in found.items():
         by_year: dict[int, float] = {}
         for y, v in points.values():
-            if y is not None and (year is None or y <= year):
+            if y is not None and MIN_YEAR <= y <= MAX_YEAR and (year is None or y <= year):
                 by_year.setdefault(y, v)
         rows += [[city, y, code, repr(v)] for y, v in sorted(by_year.items())]
     return _csv(rows)
