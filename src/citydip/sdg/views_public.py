@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from citydip.core.context import PublicSite
 from citydip.core.errors import NotFound
 from citydip.core.i18n import set_locale
 from citydip.core.templating import render
@@ -26,7 +27,6 @@ from citydip.sdg.models import REPORTING_STATUSES, CityIndicator
 from citydip.sdg.opensdg.values import PANDAS_NA_TOKENS
 from citydip.sdg.pages import Texts, build_chart, languages_of, metadata_tabs, schema_labels
 from citydip.sdgprogress.badges import badges_for, summarise
-from citydip.workspaces.models import Workspace
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 
@@ -34,7 +34,7 @@ router = APIRouter(route_class=DbRoute, tags=["pages"])
 class Site:
     """Per-request helpers of the public SDG site: language, texts, links."""
 
-    def __init__(self, request: Request, db: Db, workspace: Workspace) -> None:
+    def __init__(self, request: Request, db: Db, workspace: PublicSite) -> None:
         self.request = request
         self.db = db
         self.workspace = workspace
