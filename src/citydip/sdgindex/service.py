@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem, PermissionDenied, ValidationFailed
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
 from citydip.sdgindex.colours import GOAL_COLOUR_RULES
 from citydip.sdgindex.compute import DEFAULT_MAX_MISSING, STATUS_RANKED, SdgIndexError
 from citydip.sdgindex.io import CsvText
