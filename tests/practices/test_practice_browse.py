@@ -9,8 +9,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.tenancy import Role
-from citydip.practices import searching, service
+from citydip.practices import searching
 from citydip.workspaces.models import Workspace
 from practices.practice_helpers import add_practice
 from support.factories import PASSWORD, add_member, make_user, make_workspace
@@ -38,7 +39,7 @@ def library(sys_session):
 
 def _browse(s, **raw):
     ws = s.scalar(select(Workspace).where(Workspace.slug == "bologna"))
-    return searching.search(s, service.CliWorkspace(ws), raw)
+    return searching.search(s, WorkspaceContext.for_operator(ws), raw)
 
 
 def test_a_goal_without_a_query_lists_every_visible_match_page_by_page(sys_session, library):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from citydip.core.context import WorkspaceContext
 from citydip.practices import indexing, searching, service
 from citydip.practices.models import Practice
 from citydip.practices.schemas import PracticeIn
@@ -16,7 +17,7 @@ from support.factories import make_workspace
 
 def _search(s, ws, q, **kw):
     params, _ = searching.parse_params({"q": q, **kw})
-    return searching.search_practices(s, service.CliWorkspace(ws), params)
+    return searching.search_practices(s, WorkspaceContext.for_operator(ws), params)
 
 
 def test_accents_are_ignored_when_matching_and_kept_when_highlighting(sys_session):
@@ -86,13 +87,13 @@ def test_word_counts_follow_every_write_and_rollback(sys_session, tmp_path):
         add_practice(s, ws, "Street trees", summary="Trees and compost.")
     with sys_session() as s:
         assert _counts(s, words) == {"compost": 2, "bins": 1, "shade": 0, "trees": 1}
-        ctx = service.CliWorkspace(s.scalar(select(Workspace).where(Workspace.slug == "counts")))
+        ctx = WorkspaceContext.for_operator(s.scalar(select(Workspace).where(Workspace.slug == "counts")))
         trees = s.scalar(select(Practice).where(Practice.title == "Street trees"))
         body = PracticeIn.model_validate({"title": "Street trees", "summary": "Trees and shade."})
         service.update_practice(s, ctx, trees, body)
     with sys_session() as s:
         assert _counts(s, words) == {"compost": 1, "bins": 1, "shade": 1, "trees": 1}
-        ctx = service.CliWorkspace(s.scalar(select(Workspace).where(Workspace.slug == "counts")))
+        ctx = WorkspaceContext.for_operator(s.scalar(select(Workspace).where(Workspace.slug == "counts")))
         service.delete_practice(
             s, ctx, s.scalar(select(Practice).where(Practice.title == "Compost bins")), tmp_path
         )

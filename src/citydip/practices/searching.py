@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem
 from citydip.core.tenancy import Visibility
 from citydip.practices import indexing
@@ -26,7 +27,7 @@ from citydip.practices.models import TEXT_FIELDS, Practice
 from citydip.practices.search import AccessRule, SearchFilters, SearchHit
 from citydip.practices.search.access import filter_subquery
 from citydip.practices.search.base import MODES
-from citydip.practices.service import WorkspaceRef, network_workspaces
+from citydip.practices.service import network_workspaces
 from citydip.practices.vocab import CITY_SIZES, norm_tag
 
 DEFAULT_LIMIT = 20
@@ -127,17 +128,34 @@ class SearchParams:
         return replace(self.facet_filters(), access=access)
 
 
-FACET_PARAMS = (
-    "sdg",
-    "challenge",
-    "sector",
-    "country",
-    "region",
-    "city_size",
-    "language",
-    "visibility",
-    "city",
+@dataclass(frozen=True)
+class SearchParam:
+    """One search parameter as pages, the API and the command line accept it (``parse_params`` reads it)."""
+
+    name: str
+    description: str
+    multiple: bool = False
+
+
+SEARCH_PARAMS: tuple[SearchParam, ...] = (
+    SearchParam("q", "Free text in any language; syntax characters are plain text"),
+    SearchParam("sdg", "Goal numbers 1-17 (repeat or comma-separate)", True),
+    SearchParam("challenge", "Challenge or hazard, e.g. heatwaves", True),
+    SearchParam("sector", "Sector, e.g. mobility", True),
+    SearchParam("country", "ISO 3166-1 alpha-2 code", True),
+    SearchParam("region", "UN M49 sub-region, e.g. Southern Europe", True),
+    SearchParam("city_size", "small, medium, large, metropolitan", True),
+    SearchParam("language", "ISO 639-1 code of the practice's text", True),
+    SearchParam("visibility", "private, network or public", True),
+    SearchParam("city", "City name of the practice", True),
+    SearchParam("limit", f"Hits to return, 1-{MAX_LIMIT}"),
+    SearchParam("mode", "hybrid (default), keyword or dense"),
+    SearchParam("page", "Browsing without a query: page number (page size = limit)"),
+    SearchParam("sort", "Browsing without a query: recent (default) or title"),
 )
+"""Every search parameter, declared once (the API documents these in OpenAPI from this table)."""
+
+FACET_PARAMS = tuple(p.name for p in SEARCH_PARAMS if p.multiple)
 SORTS = ("recent", "title")
 MAX_PAGE = 10_000
 
@@ -272,7 +290,7 @@ class SearchResult:
         return [h for h in self.hits if not (h.matched_words or self.params.browsing)]
 
 
-def access_rule(session: Session, ctx: WorkspaceRef) -> tuple[AccessRule, frozenset[int]]:
+def access_rule(session: Session, ctx: WorkspaceContext) -> tuple[AccessRule, frozenset[int]]:
     """The index access rule of a workspace and the workspaces whose network practices it sees."""
     peers = network_workspaces(session, ctx.id)
     rule = AccessRule(
@@ -284,7 +302,7 @@ def access_rule(session: Session, ctx: WorkspaceRef) -> tuple[AccessRule, frozen
 
 
 def _resolve(
-    session: Session, ctx: WorkspaceRef, peers: frozenset[int], hits: list[SearchHit]
+    session: Session, ctx: WorkspaceContext, peers: frozenset[int], hits: list[SearchHit]
 ) -> list[PracticeHit]:
     rows = repo.visible_by_search_keys(session, ctx.id, peers, [h.id for h in hits])
     names = repo.workspace_slugs(session, {p.workspace_id for p in rows.values()})
@@ -312,13 +330,13 @@ def _resolve(
     return out
 
 
-def search_practices(session: Session, ctx: WorkspaceRef, params: SearchParams) -> list[PracticeHit]:
+def search_practices(session: Session, ctx: WorkspaceContext, params: SearchParams) -> list[PracticeHit]:
     """Search the practices this workspace may see (or browse them when no query is given but some facet is);
     never raises on the query text."""
     return run(session, ctx, params).hits
 
 
-def run(session: Session, ctx: WorkspaceRef, params: SearchParams) -> SearchResult:
+def run(session: Session, ctx: WorkspaceContext, params: SearchParams) -> SearchResult:
     """Search with a query, or browse every matching practice page by page when only facets are chosen."""
     if params.browsing:
         return browse(session, ctx, params)
@@ -328,7 +346,7 @@ def run(session: Session, ctx: WorkspaceRef, params: SearchParams) -> SearchResu
     return SearchResult(params, _resolve(session, ctx, peers, hits))
 
 
-def browse(session: Session, ctx: WorkspaceRef, params: SearchParams) -> SearchResult:
+def browse(session: Session, ctx: WorkspaceContext, params: SearchParams) -> SearchResult:
     """Every visible practice matching the facets (no query), most recently changed first or by title."""
     peers = network_workspaces(session, ctx.id)
     facets = filter_subquery(params.facet_filters())
@@ -363,12 +381,12 @@ def _opening(practice: Practice, chars: int = 240) -> str:
     return ""
 
 
-def city_choices(session: Session, ctx: WorkspaceRef) -> list[str]:
+def city_choices(session: Session, ctx: WorkspaceContext) -> list[str]:
     """Cities of the practices this workspace may see, for the city filter's suggestions."""
     return repo.visible_cities(session, ctx.id, network_workspaces(session, ctx.id))
 
 
-def search(session: Session, ctx: WorkspaceRef, raw: Mapping[str, Any]) -> SearchResult:
+def search(session: Session, ctx: WorkspaceContext, raw: Mapping[str, Any]) -> SearchResult:
     """Parse raw parameters leniently and search or browse (what the page calls)."""
     params, problems = parse_params(raw)
     result = run(session, ctx, params)
@@ -377,7 +395,7 @@ def search(session: Session, ctx: WorkspaceRef, raw: Mapping[str, Any]) -> Searc
 
 
 def similar_practices(
-    session: Session, ctx: WorkspaceRef, practice: Practice, params: SearchParams | None = None
+    session: Session, ctx: WorkspaceContext, practice: Practice, params: SearchParams | None = None
 ) -> list[PracticeHit]:
     """Practices like this one ("more like this"), in any language, among those the workspace may see."""
     params = params or SearchParams(limit=5)
@@ -388,7 +406,7 @@ def similar_practices(
 
 
 def practices_from_similar_cities(
-    session: Session, ctx: WorkspaceRef, limit: int = 5
+    session: Session, ctx: WorkspaceContext, limit: int = 5
 ) -> list[Practice] | None:
     """Recent practices of workspaces that peer matching finds similar to this one; None until a matcher exists."""
     if not PEER_MATCHERS:
