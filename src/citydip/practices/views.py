@@ -152,7 +152,6 @@ def _form_context(
         "people": repo.people_choices(db, ctx.id),
         "sector_list": SECTORS,
         "challenge_list": _challenge_suggestions(db),
-        "city_list": searching.city_choices(db, ctx),
     }
 
 
