@@ -67,6 +67,7 @@ def _run(factory: Any, path: Path, fmt: str, kind: str, names: Path | None) -> t
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--places", type=int, default=None, help="GeoNames list: 15000, 5000, 1000 or 500")
     args = parser.parse_args()
     missing = [str(p) for _n, p, *_ in JOBS if not p.exists()]
     if missing:
@@ -77,7 +78,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'ties.sqlite3'}"
         engine = make_engine(url, pool=False)
-        init = initialise(engine)
+        init = initialise(engine, places=args.places)
         factory = make_sessionmaker(engine)
         results: dict[str, Any] = {}
         for name, path, fmt, kind, names in JOBS:
@@ -101,6 +102,7 @@ def main() -> int:
             {
                 "benchmark": "public ties and network memberships import",
                 "backend": url.split(":", 1)[0],
+                "places": args.places,
                 "python": platform.python_version(),
                 "init_seconds": round(init.seconds, 2),
                 "both_tie_files_seconds": round(both, 2),

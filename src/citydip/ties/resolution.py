@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citydip.core.text import fold
-from citydip.reference.cities import AMBIGUITY_RATIO
 from citydip.reference.models import City
 from citydip.ties.models import CityAlias
 from citydip.ties.placenames import (
@@ -43,6 +42,9 @@ FUZZY_WITH_COORDINATES = 90.0
 # Close spellings within the country (rapidfuzz ratio) are offered as candidates from this score; they are
 # taken only when the row's coordinates confirm them (measured: most are a different, smaller town).
 FUZZY_SUGGEST = 85.0
+# Without coordinates, the most populous of several places of one name is taken when the next is smaller than
+# this share of it; otherwise the place is ambiguous and goes to review.
+AMBIGUITY_RATIO = 0.35
 # A name-only match teaches the city its Wikidata id only when any rival is this much smaller.
 CONFIDENT_RATIO = 0.05
 MAX_CANDIDATES = 8
