@@ -46,10 +46,17 @@ def population_class(population: int, major: bool) -> int:
     return 5000 if population >= 5000 else 1000 if population >= 1000 else 500
 
 
-def _names(name: str) -> tuple[str, str]:
-    """(ascii_name, folded key) of a place name; ASCII names, the majority, skip Unicode decomposition."""
+def fold_name(name: str) -> str:
+    """``citydip.core.text.fold`` with a shortcut for ASCII text (most names), which needs no decomposition."""
     if name.isascii():
-        return name, _NON_ALNUM.sub(" ", name.lower()).strip()
+        return _NON_ALNUM.sub(" ", name.lower()).strip()
+    return fold(name)
+
+
+def _names(name: str) -> tuple[str, str]:
+    """(ascii_name, folded key) of a place name."""
+    if name.isascii():
+        return name, fold_name(name)
     return ascii_name(name) or name, fold(name)
 
 
