@@ -2,7 +2,8 @@
 
 Each domain package may hold these rooms, found by name: ``models`` (tables), ``views`` (``router`` for
 pages and ``api`` for ``/api/v1``), ``cli`` (``register(app)``), ``demo`` (``seed(session, workspace)``), and
-``NAV`` in its ``__init__`` (navigation entries).
+``NAV`` in its ``__init__`` (navigation entries). ``sdg_badges`` (``badges(db, workspace_id, codes,
+gettext)``) puts badges next to indicators on the public SDG site (see ``citydip.sdg.site.badges``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from citydip.core.tenancy import Visibility
-from citydip.sdg.import_service import import_repository
+from citydip.sdg.io.service import import_repository
 from citydip.sdg.opensdg.model import DataTable, Indicator, IndicatorResult, Repository
 from citydip.workspaces.models import Workspace
 

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Sequence
 from typing import TextIO
 
-from citydip.sdg.progress_cli import format_number
+from citydip.sdgprogress.method.table import format_number
 from citydip.sdgprogress.service import IndicatorResult
 
 COLUMNS = (

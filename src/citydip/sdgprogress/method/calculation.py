@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from citydip.sdg.progress_types import (
+from citydip.sdgprogress.method.types import (
     DETERIORATION,
     FAIR,
     LIMITED,

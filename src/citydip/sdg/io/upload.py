@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from citydip.core.errors import PayloadTooLarge
 from citydip.core.i18n import _
-from citydip.sdg import export_service
-from citydip.sdg.import_service import EditTarget, ImportReport, import_repository
-from citydip.sdg.models import CityIndicator
+from citydip.sdg.indicators.models import CityIndicator
+from citydip.sdg.indicators.service import EditTarget
+from citydip.sdg.io import export as export_service
+from citydip.sdg.io.report import ImportReport
+from citydip.sdg.io.service import import_repository
 from citydip.sdg.opensdg.csvdata import is_placeholder, read_data_csv
 from citydip.sdg.opensdg.metadata import Schema
 from citydip.sdg.opensdg.model import Indicator, IndicatorResult, Problem, Repository

@@ -10,8 +10,13 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from citydip.sdg.models import dis_key
-from citydip.sdg.opensdg.model import DataTable, is_disaggregation_column
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from citydip.core.database import new_id
+from citydip.sdg.indicators.models import table_of
+from citydip.sdg.observations.models import SdgDimension, SdgSeries, SdgUnit, dis_key
+from citydip.sdg.opensdg.model import DataTable, Indicator, is_disaggregation_column
 from citydip.sdg.opensdg.values import parse_number, period_start_year
 
 #: Attribute columns copied into the typed observation columns (first non-empty cell wins, in column order,
@@ -166,3 +171,28 @@ def catalogue(table: DataTable) -> tuple[list[str], list[str], dict[str, list[st
         for value in table.distinct(name):
             units.setdefault(value, None)
     return list(series), list(units), table.dimensions()
+
+
+def catalogue_rows(
+    ws_id: int, ind_id: uuid.UUID, ind: Indicator, visibility: str
+) -> dict[type[Any], list[dict[str, Any]]]:
+    """Series, unit and dimension rows of an indicator's data."""
+    out: dict[type[Any], list[dict[str, Any]]] = {SdgSeries: [], SdgUnit: [], SdgDimension: []}
+    if ind.data is None:
+        return out
+    base = {"workspace_id": ws_id, "indicator_id": ind_id, "visibility": visibility}
+    series, units, dims = catalogue(ind.data)
+    out[SdgSeries] = [{**base, "id": new_id(), "name": s, "position": i} for i, s in enumerate(series)]
+    out[SdgUnit] = [{**base, "id": new_id(), "name": u, "position": i} for i, u in enumerate(units)]
+    out[SdgDimension] = [
+        {**base, "id": new_id(), "name": name, "position": i, "values": values}
+        for i, (name, values) in enumerate(dims.items())
+    ]
+    return out
+
+
+def write_catalogue(session: Session, ws_id: int, ind_id: uuid.UUID, ind: Indicator, visibility: str) -> None:
+    """Insert the series, units and dimensions of one indicator's data."""
+    for model, rows in catalogue_rows(ws_id, ind_id, ind, visibility).items():
+        if rows:
+            session.execute(insert(table_of(model)), rows)

@@ -2,7 +2,8 @@
 CSV, reporting status and search, in each language the repository publishes.
 
 Anonymous visitors run with the anonymous scope, so the tenancy safety net returns public rows only;
-members of the workspace also see its private indicators, marked as a preview.
+members of the workspace also see its private indicators, marked as a preview. Badges that other domains
+show next to indicators (progress) come through the ``sdg_badges`` room (:mod:`citydip.sdg.site.badges`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from citydip.core.errors import NotFound
 from citydip.core.i18n import set_locale
 from citydip.core.templating import render
 from citydip.core.web import Db, DbRoute, PublicWorkspace
-from citydip.sdg import export_service
-from citydip.sdg import repository as repo
-from citydip.sdg.i18n import STATUS_LABELS, Gettext, gettext_for, goal_title
-from citydip.sdg.models import REPORTING_STATUSES, CityIndicator
+from citydip.sdg.display import STATUS_LABELS, languages_of
+from citydip.sdg.indicators import repository as repo
+from citydip.sdg.indicators.models import REPORTING_STATUSES, CityIndicator
+from citydip.sdg.io import export as export_service
 from citydip.sdg.opensdg.values import PANDAS_NA_TOKENS
-from citydip.sdg.pages import Texts, build_chart, languages_of, metadata_tabs, schema_labels
-from citydip.sdgprogress.badges import badges_for, summarise
+from citydip.sdg.site.badges import badges_for
+from citydip.sdg.site.i18n import Gettext, gettext_for, goal_title
+from citydip.sdg.site.pages import Texts, build_chart, metadata_tabs, schema_labels
 from citydip.workspaces.models import Workspace
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
@@ -126,7 +128,7 @@ def goal_page(request: Request, db: Db, workspace: PublicWorkspace, goal_number:
             {"ind": ind, "name": site.texts.indicator_name(ind, _meta(site, ind))}
         )
     grouped = [(code, targets.get(code), items) for code, items in groups.items()]
-    badges = badges_for(db, workspace.id, [i.code for i in indicators])
+    badges = badges_for(db, workspace.id, [i.code for i in indicators], site.gettext)
     return render(
         request,
         "sdg/public_goal.html",
@@ -135,7 +137,6 @@ def goal_page(request: Request, db: Db, workspace: PublicWorkspace, goal_number:
             title=goal_title(goal.number, site.language, goal.short_label),
             groups=grouped,
             badges=badges,
-            progress=summarise(goal_number, badges),
         ),
     )
 
@@ -188,7 +189,7 @@ def indicator_page(request: Request, db: Db, workspace: PublicWorkspace, indicat
             local_target=local_text,
             preview=ind.visibility != "public",
             sort_links=sort_links,
-            badge=badges_for(db, workspace.id, [ind.code]).get(ind.code),
+            badge=badges_for(db, workspace.id, [ind.code], site.gettext).get(ind.code),
         ),
     )
 

@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 
 from citydip.core.charts import ChartOptions, Series, bar_chart, line_chart
 from citydip.reference.models import SdgIndicator as RefIndicator
-from citydip.sdg import repository as repo
-from citydip.sdg.i18n import Gettext
-from citydip.sdg.models import BASE_LANGUAGE, CityIndicator, SdgSite, dis_key
+from citydip.sdg.display import fmt_value
+from citydip.sdg.indicators import repository as repo
+from citydip.sdg.indicators.models import BASE_LANGUAGE, CityIndicator, SdgSite
+from citydip.sdg.observations import repository as obs_repo
+from citydip.sdg.observations.models import dis_key
 from citydip.sdg.opensdg.translations import Translator
-from citydip.sdg.safe_html import field_html, markdown_html, plain_text
+from citydip.sdg.site.i18n import Gettext
+from citydip.sdg.site.safe_html import field_html, markdown_html, plain_text
 
 #: At most this many lines on one chart.
 MAX_LINES = 8
@@ -71,16 +74,6 @@ TECHNICAL_FIELDS = frozenset(
 _SOURCE = re.compile(r"^source_(.+)_(\d+)$")
 
 
-def fmt_value(value: float | None, decimals: int = 3) -> str:
-    """A value for tables: up to ``decimals`` places, thousands separators, never NaN (en dash)."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
 class Texts:
     """Language-aware lookups for one page: repository translations, metadata, reference names."""
 
@@ -119,12 +112,6 @@ class Texts:
             if ref is not None:
                 return ref.official_title or ref.short_label
         return ind.number
-
-
-def languages_of(site: SdgSite | None) -> list[str]:
-    """The languages a workspace's SDG site is published in (English when nothing was imported)."""
-    langs = [str(x) for x in (site.languages if site else []) if isinstance(x, str) and x]
-    return langs or ["en"]
 
 
 @dataclass
@@ -183,7 +170,7 @@ def build_chart(
     graph_type: str,
 ) -> ChartView:
     """Lines for the chosen series, unit and disaggregations (headline by default), chart and table."""
-    series, units, dims = repo.catalogue(session, ind.workspace_id, ind.id)
+    series, units, dims = obs_repo.catalogue(session, ind.workspace_id, ind.id)
     series_chosen = _first(next(iter(params.get("series", [])), None), series)
     unit_chosen = _first(next(iter(params.get("unit", [])), None), units)
     dimensions: list[Dimension] = []
@@ -210,7 +197,7 @@ def build_chart(
         pairs = [(d.name, v) for d, v in combo]
         label = ", ".join(f"{d.label}: {texts.tr(v, d.name)}" for d, v in combo)
         lines.append(Line(label, dis_key(pairs)))
-    rows = repo.observations_for_keys(
+    rows = obs_repo.observations_for_keys(
         session, ind.workspace_id, ind.id, [ln.key for ln in lines], series_chosen, unit_chosen
     )
     by_key = {ln.key: ln for ln in lines}
@@ -224,7 +211,7 @@ def build_chart(
         if d.values:
             d.chosen = [d.values[0][0]]
             fallback = Line(f"{d.label}: {d.values[0][1]}", dis_key([(d.name, d.values[0][0])]))
-            for row in repo.observations_for_keys(
+            for row in obs_repo.observations_for_keys(
                 session, ind.workspace_id, ind.id, [fallback.key], series_chosen, unit_chosen
             ):
                 fallback.points[row.year] = (

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from citydip.core.errors import NotFound
 from citydip.core.i18n import _
-from citydip.sdg import repository as repo
-from citydip.sdg.models import BASE_LANGUAGE, CityIndicator
+from citydip.sdg.indicators import repository as repo
+from citydip.sdg.indicators.models import BASE_LANGUAGE, CityIndicator
+from citydip.sdg.observations import repository as obs_repo
+from citydip.sdg.observations.rows import rebuild_rows
 from citydip.sdg.opensdg.inputs_export import InputsSummary, export_inputs
 from citydip.sdg.opensdg.model import DataTable, Indicator, Repository
 from citydip.sdg.opensdg.sdmx_export import SdmxSummary, export_sdmx
 from citydip.sdg.opensdg.site_export import ExportSummary, export_opensdg
-from citydip.sdg.rows import rebuild_rows
 
 
 def _indicator(row: CityIndicator, meta: dict[str, dict[str, Any]], data: Sequence[Any] | None) -> Indicator:
@@ -45,7 +46,7 @@ def load_repository(session: Session, workspace_id: int, codes: Sequence[str] | 
         rows = [r for r in rows if r.code in wanted]
     ids = [r.id for r in rows] if codes is not None else None
     meta = repo.all_metadata(session, workspace_id, ids)
-    data = repo.data_rows(session, workspace_id, ids)
+    data = obs_repo.data_rows(session, workspace_id, ids)
     out = Repository(
         root=f"workspace:{workspace_id}",
         languages=list(site.languages) if site else [],

@@ -24,7 +24,7 @@ Gettext = Callable[..., str]
 @lru_cache(maxsize=8)
 def catalogue(language: str) -> dict[str, str]:
     """The SDG site's own translations for a language (empty when there is none)."""
-    path = resources.files("citydip.sdg").joinpath("locales", f"{language}.json")
+    path = resources.files("citydip.sdg.site").joinpath("locales", f"{language}.json")
     if not path.is_file():
         return {}
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
@@ -61,11 +61,3 @@ def goal_title(number: int, language: str, english: str) -> str:
     """A goal's short title in a language (English when the reference data has no translation)."""
     labels = _goal_labels().get(number, {})
     return labels.get(language) or english
-
-
-STATUS_LABELS = {
-    "complete": "Reported online",
-    "inprogress": "Statistics in progress",
-    "notstarted": "Exploring data sources",
-    "notapplicable": "Not applicable",
-}

@@ -2,7 +2,7 @@
 
 The unit of atomicity is the indicator: an indicator whose files have errors is never written, so its previous
 version stays exactly as it was, while the rest of the repository imports. Good indicators are written in
-groups (``citydip.sdg.store``), each group inside a SAVEPOINT; a group that fails to store is rolled back and
+groups (``citydip.sdg.io.store``), each group inside a SAVEPOINT; a group that fails to store is rolled back and
 written again one indicator at a time, so only the indicator that cannot be stored is rejected. ``strict``
 turns any error into an abort with nothing written. Rows go in with bulk inserts (no ORM object per
 observation); each stored indicator gets one summary audit entry.
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,120 +22,14 @@ from citydip.core.database import new_id, utcnow
 from citydip.core.tenancy import Visibility
 from citydip.reference.models import SdgGoal
 from citydip.reference.models import SdgIndicator as RefIndicator
-from citydip.sdg.models import CityIndicator, SdgSite, SdgTranslation, table_of
+from citydip.sdg.indicators.models import CityIndicator, SdgSite, SdgTranslation, table_of
+from citydip.sdg.indicators.service import EditTarget
+from citydip.sdg.io.report import ImportReport, IndicatorOutcome
+from citydip.sdg.io.store import Batch, Context, Pending, UnstorableIndicator
 from citydip.sdg.opensdg.model import IndicatorResult, Problem, Repository
-from citydip.sdg.store import Batch, Context, Pending, UnstorableIndicator
 
-OutcomeStatus = Literal["imported", "rejected", "not-imported"]
 #: Indicators written per statement group (and per SAVEPOINT); a failing group is retried one by one.
 BATCH = 40
-
-
-class EditTarget(Protocol):
-    """The workspace being written: a request's ``WorkspaceContext`` or the CLI's ``CliWorkspace``."""
-
-    @property
-    def id(self) -> int:
-        """Workspace id."""
-        ...
-
-    def require_edit(self) -> None:
-        """Raise unless the caller may change the workspace's records."""
-        ...
-
-
-@dataclass
-class IndicatorOutcome:
-    """What happened to one indicator of the repository."""
-
-    code: str
-    status: OutcomeStatus
-    rows: int = 0
-    placeholder: str | None = None
-    kept_previous: bool = False
-    new: bool = False
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The problems that stopped the import of this indicator."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems reported but not blocking."""
-        return [p for p in self.problems if p.severity == "warning"]
-
-
-@dataclass
-class ImportReport:
-    """The outcome of an import, for the terminal report, pages and tests."""
-
-    source: str
-    workspace: str
-    strict: bool
-    outcomes: list[IndicatorOutcome] = field(default_factory=list)
-    repository_problems: list[Problem] = field(default_factory=list)
-    written: bool = False
-    aborted_reason: str = ""
-    seconds: float = 0.0
-
-    @property
-    def imported(self) -> list[IndicatorOutcome]:
-        """Indicators stored."""
-        return [o for o in self.outcomes if o.status == "imported"]
-
-    @property
-    def rejected(self) -> list[IndicatorOutcome]:
-        """Indicators not stored because of errors (their previous version, if any, is unchanged)."""
-        return [o for o in self.outcomes if o.status == "rejected"]
-
-    @property
-    def placeholders(self) -> list[IndicatorOutcome]:
-        """Imported indicators whose data is the starter template's placeholder file (not real data)."""
-        return [o for o in self.imported if o.placeholder]
-
-    @property
-    def rows(self) -> int:
-        """Observations stored."""
-        return sum(o.rows for o in self.imported)
-
-    @property
-    def repository_errors(self) -> list[Problem]:
-        """Errors that concern the repository as a whole (configuration, maps, translations)."""
-        return [p for p in self.repository_problems if p.severity == "error"]
-
-    @property
-    def exit_code(self) -> int:
-        """0 everything imported, 1 some indicators rejected (or repository errors), 2 nothing written."""
-        if not self.written:
-            return 2
-        return 1 if self.rejected or self.repository_errors else 0
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain dict for JSON output."""
-        return {
-            "source": self.source,
-            "workspace": self.workspace,
-            "strict": self.strict,
-            "written": self.written,
-            "exit_code": self.exit_code,
-            "aborted_reason": self.aborted_reason,
-            "imported": len(self.imported),
-            "rejected": [
-                {
-                    "indicator": o.code,
-                    "kept_previous": o.kept_previous,
-                    "errors": [p.as_dict() for p in o.errors],
-                }
-                for o in self.rejected
-            ],
-            "placeholders": [o.code for o in self.placeholders],
-            "rows": self.rows,
-            "repository_problems": [p.as_dict() for p in self.repository_problems],
-            "warnings": sum(len(o.warnings) for o in self.outcomes),
-            "seconds": round(self.seconds, 3),
-        }
 
 
 def _problem(code: str, reason: str, indicator: str) -> Problem:

@@ -1,13 +1,113 @@
-"""The import report for the terminal: what was stored, what was rejected and why, placeholder data."""
+"""The import report: what was stored, what was rejected and why, placeholder data; as JSON and for the
+terminal."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from rich.console import Console
 from rich.table import Table
 
-from citydip.sdg.import_service import ImportReport
+from citydip.sdg.opensdg.model import Problem
+
+OutcomeStatus = Literal["imported", "rejected", "not-imported"]
+
+
+@dataclass
+class IndicatorOutcome:
+    """What happened to one indicator of the repository."""
+
+    code: str
+    status: OutcomeStatus
+    rows: int = 0
+    placeholder: str | None = None
+    kept_previous: bool = False
+    new: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stopped the import of this indicator."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems reported but not blocking."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import, for the terminal report, pages and tests."""
+
+    source: str
+    workspace: str
+    strict: bool
+    outcomes: list[IndicatorOutcome] = field(default_factory=list)
+    repository_problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+    aborted_reason: str = ""
+    seconds: float = 0.0
+
+    @property
+    def imported(self) -> list[IndicatorOutcome]:
+        """Indicators stored."""
+        return [o for o in self.outcomes if o.status == "imported"]
+
+    @property
+    def rejected(self) -> list[IndicatorOutcome]:
+        """Indicators not stored because of errors (their previous version, if any, is unchanged)."""
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+    @property
+    def placeholders(self) -> list[IndicatorOutcome]:
+        """Imported indicators whose data is the starter template's placeholder file (not real data)."""
+        return [o for o in self.imported if o.placeholder]
+
+    @property
+    def rows(self) -> int:
+        """Observations stored."""
+        return sum(o.rows for o in self.imported)
+
+    @property
+    def repository_errors(self) -> list[Problem]:
+        """Errors that concern the repository as a whole (configuration, maps, translations)."""
+        return [p for p in self.repository_problems if p.severity == "error"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 everything imported, 1 some indicators rejected (or repository errors), 2 nothing written."""
+        if not self.written:
+            return 2
+        return 1 if self.rejected or self.repository_errors else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+        return {
+            "source": self.source,
+            "workspace": self.workspace,
+            "strict": self.strict,
+            "written": self.written,
+            "exit_code": self.exit_code,
+            "aborted_reason": self.aborted_reason,
+            "imported": len(self.imported),
+            "rejected": [
+                {
+                    "indicator": o.code,
+                    "kept_previous": o.kept_previous,
+                    "errors": [p.as_dict() for p in o.errors],
+                }
+                for o in self.rejected
+            ],
+            "placeholders": [o.code for o in self.placeholders],
+            "rows": self.rows,
+            "repository_problems": [p.as_dict() for p in self.repository_problems],
+            "warnings": sum(len(o.warnings) for o in self.outcomes),
+            "seconds": round(self.seconds, 3),
+        }
+
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 

@@ -18,20 +18,17 @@ from sqlalchemy.orm import Session
 from citydip.audit.models import AuditEntry
 from citydip.audit.recorder import get_actor, jsonable
 from citydip.core.database import new_id
-from citydip.sdg import rows as rowlib
-from citydip.sdg.bulk import insert_rows
-from citydip.sdg.models import (
+from citydip.sdg.indicators.models import (
     BASE_LANGUAGE,
     REPORTING_STATUSES,
     CityIndicator,
-    SdgDimension,
     SdgLocalTarget,
     SdgMetadata,
-    SdgObservation,
-    SdgSeries,
-    SdgUnit,
     table_of,
 )
+from citydip.sdg.observations import rows as rowlib
+from citydip.sdg.observations.bulk import insert_rows
+from citydip.sdg.observations.models import SdgDimension, SdgObservation, SdgSeries, SdgUnit
 from citydip.sdg.opensdg.model import Indicator, IndicatorResult
 from citydip.sdg.opensdg.site_export import build_meta, sort_order
 
@@ -182,31 +179,6 @@ def imported_targets(ind: Indicator) -> list[dict[str, Any]]:
     return [{**_TARGET_DEFAULTS, "target_code": ind.target, **t} for t in out]
 
 
-def catalogue_rows(
-    ws_id: int, ind_id: uuid.UUID, ind: Indicator, visibility: str
-) -> dict[type[Any], list[dict[str, Any]]]:
-    """Series, unit and dimension rows of an indicator's data."""
-    out: dict[type[Any], list[dict[str, Any]]] = {SdgSeries: [], SdgUnit: [], SdgDimension: []}
-    if ind.data is None:
-        return out
-    base = {"workspace_id": ws_id, "indicator_id": ind_id, "visibility": visibility}
-    series, units, dims = rowlib.catalogue(ind.data)
-    out[SdgSeries] = [{**base, "id": new_id(), "name": s, "position": i} for i, s in enumerate(series)]
-    out[SdgUnit] = [{**base, "id": new_id(), "name": u, "position": i} for i, u in enumerate(units)]
-    out[SdgDimension] = [
-        {**base, "id": new_id(), "name": name, "position": i, "values": values}
-        for i, (name, values) in enumerate(dims.items())
-    ]
-    return out
-
-
-def write_catalogue(session: Session, ws_id: int, ind_id: uuid.UUID, ind: Indicator, visibility: str) -> None:
-    """Insert the series, units and dimensions of one indicator's data."""
-    for model, rows in catalogue_rows(ws_id, ind_id, ind, visibility).items():
-        if rows:
-            session.execute(insert(table_of(model)), rows)
-
-
 @dataclass
 class Batch:
     """Rows of several indicators, written with one statement per table."""
@@ -247,7 +219,7 @@ class Batch:
             {**base, "id": new_id(), "language": k, "fields": v} for k, v in ind.meta_translations.items()
         ]
         self.children.setdefault(SdgMetadata, []).extend(meta)
-        for model, catalogue in catalogue_rows(ws_id, item.ind_id, ind, item.visibility).items():
+        for model, catalogue in rowlib.catalogue_rows(ws_id, item.ind_id, ind, item.visibility).items():
             self.children.setdefault(model, []).extend(catalogue)
         self.children.setdefault(SdgLocalTarget, []).extend(
             {**base, "id": new_id(), "created_at": ctx.now, "updated_at": ctx.now, **t}

@@ -1,4 +1,4 @@
-"""`citydip sdg progress-calc IN.csv`: progress of one series per CSV row, written as CSV to stdout.
+"""Progress of one series per CSV row (the table behind ``citydip sdg progress-calc IN.csv``).
 
 Input columns: series_id, base_year, base_value, current_year, current_value, direction (positive|negative;
 blank means negative) and optionally target, target_year (default 2030), limit, method (opensdg|unsd,
@@ -12,29 +12,19 @@ from __future__ import annotations
 
 import csv
 import math
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TextIO
 
-import typer
-
-from citydip.sdg.progress import ProgressInputError, parse_year, progress_from_points
-from citydip.sdg.progress_config import ProgressConfigError, parse_direction, parse_method
-from citydip.sdg.progress_types import DEFAULT_TARGET_YEAR, NOT_AVAILABLE, SeriesOptions
+from citydip.sdgprogress.method.calculation import ProgressInputError, parse_year, progress_from_points
+from citydip.sdgprogress.method.options import ProgressConfigError, parse_direction, parse_method
+from citydip.sdgprogress.method.types import DEFAULT_TARGET_YEAR, NOT_AVAILABLE, SeriesOptions
 
 REQUIRED_COLUMNS = ("series_id", "base_year", "base_value", "current_year", "current_value", "direction")
 OPTIONAL_COLUMNS = ("target", "target_year", "limit", "method")
 OUTPUT_COLUMNS = ("progress_value", "score", "status")
 _MISSING = {"", "na", "n/a", "nan", "null", "none"}
-
-app = typer.Typer(no_args_is_help=True, help="SDG progress towards 2030 targets.")
-
-
-@app.callback()
-def _main() -> None:
-    """SDG progress towards 2030 targets."""
 
 
 class ProgressCsvError(ValueError):
@@ -185,27 +175,3 @@ def write_rows(header: list[str], results: list[ProgressRowResult], out: TextIO)
     writer.writeheader()
     for result in results:
         writer.writerow(result.row)
-
-
-@app.command("progress-calc")
-def progress_calc(
-    in_csv: Annotated[Path, typer.Argument(help="CSV with one series per row (see docs/methods.md).")],
-) -> None:
-    """Compute progress (value, score, status) for each series row of IN.csv and print CSV to stdout.
-
-    Example: citydip sdg progress-calc series.csv > progress.csv
-    """
-    try:
-        header, results = read_and_compute(in_csv)
-    except ProgressCsvError as exc:
-        shown = exc.problems[:50]
-        for problem in shown:
-            typer.echo(f"error: {problem}", err=True)
-        if len(exc.problems) > len(shown):
-            typer.echo(f"error: ... and {len(exc.problems) - len(shown)} more", err=True)
-        raise typer.Exit(code=1) from None
-    for number, result in enumerate(results, start=2):
-        if result.note:
-            series_id = result.row.get("series_id", "")
-            typer.echo(f"note: {in_csv}, row {number} ({series_id}): not_available: {result.note}", err=True)
-    write_rows(header, results, sys.stdout)

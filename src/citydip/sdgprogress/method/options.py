@@ -11,8 +11,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from citydip.sdg.progress import ProgressInputError, parse_year
-from citydip.sdg.progress_types import (
+from citydip.sdgprogress.method.calculation import ProgressInputError, parse_year
+from citydip.sdgprogress.method.types import (
     DEFAULT_BASE_YEAR,
     DEFAULT_TARGET_YEAR,
     NO_TARGET_THRESHOLDS,

@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from citydip.sdg.progress import (
+from citydip.sdgprogress.method.calculation import (
     ProgressInputError,
     indicator_progress,
     not_available,
     parse_year,
     series_progress,
 )
-from citydip.sdg.progress_types import (
+from citydip.sdgprogress.method.types import (
     IndicatorProgress,
     IndicatorProgressConfig,
     SeriesOptions,
