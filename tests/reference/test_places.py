@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
+from citydip.core.text import fold
 from citydip.reference.cities import forget_name_index, resolve_city, search_cities
 from citydip.reference.loaders import load_reference_data
 from citydip.reference.models import City, ReferenceLoad
-from citydip.reference.places import DEFAULT_PLACES, MAJOR, admin1_names, population_class
+from citydip.reference.places import DEFAULT_PLACES, MAJOR, admin1_names, fold_name, population_class
 
 
 def _count(s, *where):
@@ -150,3 +153,13 @@ def test_search_page_offers_smaller_places_and_credits_geonames(client):
     assert "Occitanie" in wider.text and "checked" in wider.text
     city = client.get("/reference/cities/3033435")
     assert city.status_code == 200 and "Occitanie" in city.text and "GeoNames" in city.text
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_the_ascii_shortcut_folds_like_fold(text):
+    assert fold_name(text) == fold(text)
+
+
+@given(st.text(max_size=20))
+def test_fold_name_agrees_on_any_text(text):
+    assert fold_name(text) == fold(text)
