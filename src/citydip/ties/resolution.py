@@ -105,6 +105,10 @@ class PlaceNames:
     smaller: set[int]  # places outside GeoNames' 15,000 list
     primary: dict[str, list[int]]  # folded name -> places, most populous first
     alternate: dict[str, list[int]]  # folded alternate name -> places, most populous first
+    # Filled as imports need them, shared by every index built on the same places: names by country, and
+    # the close-spelling pools by country set.
+    keys_by_country: dict[str, dict[str, set[int]]] = field(default_factory=dict)
+    pools: dict[str, tuple[list[str], list[tuple[int, ...]]]] = field(default_factory=dict)
 
 
 _names_lock = threading.Lock()
@@ -146,8 +150,8 @@ def _read_place_names(session: Session) -> PlaceNames:
             if alt_key and alt_key != key:
                 alternate.setdefault(alt_key, set()).add(gid)
 
-    def by_size(ids: Iterable[int]) -> list[int]:
-        return sorted(ids, key=lambda i: (-names.population[i], i))
+    def by_size(ids: set[int]) -> list[int]:
+        return list(ids) if len(ids) == 1 else sorted(ids, key=lambda i: (-names.population[i], i))
 
     names.primary.update((k, by_size(v)) for k, v in primary.items())
     names.alternate.update((k, by_size(v)) for k, v in alternate.items())
@@ -199,6 +203,7 @@ class CityIndex:
         index.country, index.population, index.coords = names.country, names.population, names.coords
         index.names, index.regions, index.smaller = names.names, names.regions, names.smaller
         index.primary, index.alternate = names.primary, names.alternate
+        index._fuzzy, index._keys_by_country = names.pools, names.keys_by_country
         for gid, qid in session.execute(
             select(City.geonames_id, City.wikidata_id).where(City.wikidata_id.is_not(None))
         ).all():
