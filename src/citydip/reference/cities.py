@@ -17,8 +17,10 @@ makes more names ambiguous. Each candidate is a ``City`` with its country, ``reg
 division) and population, which is what a person needs to tell namesakes apart.
 
 Speed: exact names use the ``ascii_key`` index; prefixes, alternate names and close spellings use an
-in-memory index per database and scope, built on first use (about 0.1 s for the 15,000 list) and dropped
-when ``citydip init`` changes the places (``forget_name_index``). Figures: docs/performance.md.
+in-memory index per database and scope, built on first use (0.75 s of CPU for the 15,000 list, 0.9 s for
+all places) and dropped when ``citydip init`` changes the places (``forget_name_index``). Alternate names of
+places outside the 15,000 list are searched in the database, and only within a given country.
+Figures: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -258,7 +260,9 @@ def resolve_city(
         return CityMatch(text, exact[0], "exact", 100.0, exact)
     index = name_index(session, include_smaller=False)
     alternates = _cities(session, index.alternate(name, code))
-    if not alternates and include_smaller:
+    if not alternates and include_smaller and code:
+        # The smaller places' alternate names are searched in the database, within one country only: a
+        # scan of all 136,000 of them for every name typed without a country cost seconds under load.
         alternates = list(repo.cities_by_alternate(session, name.strip(), code, max_class=MAJOR - 1))
     if alternates:
         return CityMatch(text, alternates[0], "alternate", 100.0, alternates)
