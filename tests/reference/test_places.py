@@ -165,3 +165,12 @@ def test_the_ascii_shortcut_folds_like_fold(text):
 @given(st.text(max_size=20))
 def test_fold_name_agrees_on_any_text(text):
     assert fold_name(text) == fold(text)
+
+
+def test_cli_city_lookup_shows_regions_and_offers_smaller_places(cli):
+    code, out = cli("reference", "city", "Springfield", "--country", "US")
+    assert code == 0 and "Illinois" in out and "Missouri" in out and "Ambiguous" in out
+    code, out = cli("reference", "city", "Ostaszewo", "--country", "PL")
+    assert code == 1 and "--include-smaller" in out
+    code, out = cli("reference", "city", "Ostaszewo", "--country", "PL", "--include-smaller")
+    assert code == 0 and "Pomerania" in out and "1,017" in out

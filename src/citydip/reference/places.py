@@ -156,9 +156,9 @@ def _city_count(session: Session) -> int:
 
 def sync_places(session: Session, known: set[str], places: int = DEFAULT_PLACES) -> SyncResult:
     """Bring ``ref_cities`` up to GeoNames' ``places`` list; skip the work when that exact load is in place."""
-    print_ = fingerprint(known, places)
+    current = fingerprint(known, places)
     stamp = session.get(ReferenceLoad, "places")
-    if stamp is not None and stamp.fingerprint == print_ and stamp.rows == _city_count(session):
+    if stamp is not None and stamp.fingerprint == current and stamp.rows == _city_count(session):
         return SyncResult(City.__tablename__, unchanged=stamp.rows, skipped=True)
     result = sync_table(
         session, City, "geonames_id", city_rows(known, places), preserve=("wikidata_id", "unlocode")
@@ -167,7 +167,7 @@ def sync_places(session: Session, known: set[str], places: int = DEFAULT_PLACES)
     if stamp is None:
         stamp = ReferenceLoad(name="places")
         session.add(stamp)
-    stamp.fingerprint, stamp.detail, stamp.loaded_at = print_, f"GeoNames cities{places}", now
+    stamp.fingerprint, stamp.detail, stamp.loaded_at = current, f"GeoNames cities{places}", now
     session.flush()
     stamp.rows = _city_count(session)
     return result
