@@ -34,7 +34,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from citydip.audit.recorder import Actor, install_audit, set_actor
+from citydip.audit.recorder import install_audit
+from citydip.core.actor import Actor, set_actor
 from citydip.core.config import Settings
 from citydip.core.database import make_engine, make_sessionmaker, transaction
 from citydip.core.tenancy import Scope, Visibility, install_tenancy, set_scope

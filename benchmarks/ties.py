@@ -29,7 +29,8 @@ from typing import Any
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from citydip.audit.recorder import Actor, install_audit, set_actor
+from citydip.audit.recorder import install_audit
+from citydip.core.actor import Actor, set_actor
 from citydip.core.database import make_engine, make_sessionmaker, transaction
 from citydip.core.tenancy import Scope, install_tenancy, set_scope
 from citydip.core.text import fold

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from citydip.system.demo import DEMO_EMAIL, DEMO_NETWORK, DEMO_PASSWORD
+from citydip.system.demo_workspaces import DEMO_EMAIL, DEMO_NETWORK, DEMO_PASSWORD
 
 
 def test_demo_has_progress_badges_and_a_network_index(cli, make_client):

@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceRecord
 from citydip.sdgindex.models import NetworkIndexRun
 from citydip.sdgindex.network_data import Pick, build_network_run
 from citydip.sdgindex.service import IndexOptions
 from citydip.workspaces import repository as ws_repo
-from citydip.workspaces.models import Workspace
 
 TITLE = "Sample: demo cities on poverty and waste (invented numbers)"
 PICKS = (
@@ -22,9 +22,9 @@ PICKS = (
 )
 
 
-def seed(session: Session, workspace: Workspace) -> None:
+def seed(session: Session, workspace: WorkspaceRecord) -> None:
     """(Re)build the demo network's sample index; the SDG demo has already given every member its indicators."""
-    from citydip.system.demo import DEMO_NETWORK
+    from citydip.system.demo_workspaces import DEMO_NETWORK
 
     network = ws_repo.network_by_slug(session, DEMO_NETWORK[0])
     if network is None or workspace.id not in {w.id for w in ws_repo.network_members(session, network.id)}:

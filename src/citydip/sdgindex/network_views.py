@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from citydip.core.errors import FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import paginate
+from citydip.core.pages import redirect
 from citydip.core.templating import render
 from citydip.core.web import CurrentPrincipal, Db, DbRoute, get_db
 from citydip.sdgindex import network_data, service
@@ -110,7 +111,7 @@ async def network_upload_run(
         return _net_runs_page(
             request, db, net, coordinates, status=422, problems=problems_list(exc), form=form
         )
-    return RedirectResponse(f"/n/{net.slug}/index/{run.id}?flash=" + _("Index computed."), status_code=303)
+    return redirect(request, f"/n/{net.slug}/index/{run.id}", _("Index computed."))
 
 
 @router.post("/n/{network}/index/build", include_in_schema=False)
@@ -137,7 +138,7 @@ async def network_build_run(
         return _net_runs_page(
             request, db, net, coordinates, status=422, build_problems=problems_list(exc), build_form=form
         )
-    return RedirectResponse(f"/n/{net.slug}/index/{run.id}?flash=" + _("Index computed."), status_code=303)
+    return redirect(request, f"/n/{net.slug}/index/{run.id}", _("Index computed."))
 
 
 def parse_year_field(text: str) -> int | None:
@@ -213,11 +214,11 @@ def network_export_csv(db: Db, access: NetAccess, network_run_id: uuid.UUID) -> 
 
 
 @router.post("/n/{network}/index/{network_run_id}/delete", include_in_schema=False)
-def network_delete_run(db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Response:
+def network_delete_run(request: Request, db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Response:
     net, coordinates = access
     run = _net_run(db, net, network_run_id)
     service.delete_network_run(db, coordinates, run)
-    return RedirectResponse(f"/n/{net.slug}/index?flash=" + _("Index run deleted."), status_code=303)
+    return redirect(request, f"/n/{net.slug}/index", _("Index run deleted."))
 
 
 @api.get(

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, load_only
 
+from citydip.core.context import Principal, WorkspaceContext
 from citydip.core.listing import Filter, ListSpec
-from citydip.core.web import Principal, WorkspaceContext
 from citydip.reference import repository as ref_repo
 from citydip.sdgindex.models import IndexRun, NetworkIndexRun
 from citydip.workspaces import repository as ws_repo

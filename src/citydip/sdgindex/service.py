@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem, PermissionDenied, ValidationFailed
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
 from citydip.sdgindex.colours import GOAL_COLOUR_RULES, GoalColourRule
 from citydip.sdgindex.compute import SdgIndexError, compute_index
 from citydip.sdgindex.io import CsvText, read_regions, read_spec, read_values

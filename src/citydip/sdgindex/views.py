@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from citydip.core.errors import NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import paginate
+from citydip.core.pages import redirect
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.sdgindex import network_views, service
@@ -85,7 +86,7 @@ async def upload_run(
         run = service.create_run(db, ctx, title, inputs, options)
     except ValidationFailed as exc:
         return _ws_runs_page(request, db, ctx, status=422, problems=problems_list(exc), form=form)
-    return RedirectResponse(f"/w/{ctx.slug}/index/{run.id}?flash=" + _("Index computed."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/index/{run.id}", _("Index computed."))
 
 
 def _ws_run(db: Session, ctx: Ctx, index_run_id: uuid.UUID) -> IndexRun:
@@ -151,10 +152,10 @@ def export_csv(db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> Response:
 
 
 @router.post("/w/{ws}/index/{index_run_id}/delete", include_in_schema=False)
-def delete_run(db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> Response:
+def delete_run(request: Request, db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> Response:
     run = _ws_run(db, ctx, index_run_id)
     service.delete_run(db, ctx, run)
-    return RedirectResponse(f"/w/{ctx.slug}/index?flash=" + _("Index run deleted."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/index", _("Index run deleted."))
 
 
 @api.get("/workspaces/{ws}/index-runs", response_model=list[IndexRunSummary], summary="Stored SDG index runs")

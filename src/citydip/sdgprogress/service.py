@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem, ValidationFailed
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
 from citydip.sdg.models import CityIndicator
 from citydip.sdg.opensdg.model import NON_DISAGGREGATION_COLUMNS
 from citydip.sdgprogress import repository as repo

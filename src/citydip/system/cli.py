@@ -70,7 +70,7 @@ def demo(
 
     Example: citydip demo --serve
     """
-    from citydip.system.demo import create_demo
+    from citydip.system.demo_workspaces import create_demo
 
     init()
     with cli_session() as session:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from citydip.core.context import PublicSite
 from citydip.core.errors import NotFound
 from citydip.core.i18n import set_locale
 from citydip.core.templating import render
@@ -28,7 +29,6 @@ from citydip.sdg.opensdg.values import PANDAS_NA_TOKENS
 from citydip.sdg.site.badges import badges_for
 from citydip.sdg.site.i18n import Gettext, gettext_for, goal_title
 from citydip.sdg.site.pages import Texts, build_chart, metadata_tabs, schema_labels
-from citydip.workspaces.models import Workspace
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 
@@ -36,7 +36,7 @@ router = APIRouter(route_class=DbRoute, tags=["pages"])
 class Site:
     """Per-request helpers of the public SDG site: language, texts, links."""
 
-    def __init__(self, request: Request, db: Db, workspace: Workspace) -> None:
+    def __init__(self, request: Request, db: Db, workspace: PublicSite) -> None:
         self.request = request
         self.db = db
         self.workspace = workspace

@@ -1,4 +1,4 @@
-"""``citydip demo``: create or reset the sample workspaces, clearly marked as sample data."""
+"""``citydip demo``: create or reset the sample workspaces, then seed them through every domain's ``demo`` room."""
 
 from __future__ import annotations
 
@@ -60,9 +60,7 @@ def create_demo(session: Session) -> DemoInfo:
         workspaces.join_network(session, network, ws)
         created.append(ws)
     session.flush()
-    for package, module in rooms("demo"):
-        if package == "citydip.system":
-            continue
+    for _package, module in rooms("demo"):
         for ws in created:
             module.seed(session, ws)
     session.flush()
