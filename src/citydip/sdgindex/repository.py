@@ -154,6 +154,33 @@ def shared_indicators(
     return [(code, name or "", goal, int(cities)) for code, name, goal, cities, _sort in ordered]
 
 
+def shared_configs(session: Session, workspace_ids: Sequence[int]) -> list[tuple[str, dict[str, Any]]]:
+    """(code, indicator-config) of the indicators with data the workspaces share with their networks."""
+    from citydip.sdg.models import CityIndicator
+
+    if not workspace_ids:
+        return []
+    rows = session.execute(
+        select(CityIndicator.code, CityIndicator.config).where(
+            CityIndicator.workspace_id.in_(list(workspace_ids)),
+            CityIndicator.visibility.in_(SHARED),
+            CityIndicator.placeholder.is_(None),
+            CityIndicator.observation_count > 0,
+        )
+    ).all()
+    return [(code, dict(config or {})) for code, config in rows]
+
+
+def reference_city_names(session: Session, workspaces: Sequence[Workspace]) -> dict[int, str]:
+    """Workspace id -> the name of the reference city it is linked to (workspaces without one left out)."""
+    out = {}
+    for w in workspaces:
+        city = ref_repo.city(session, w.city_id) if w.city_id is not None else None
+        if city is not None:
+            out[w.id] = city.name
+    return out
+
+
 def shared_headlines(
     session: Session, workspace_ids: Sequence[int], codes: Sequence[str]
 ) -> list[tuple[int, str, str, int | None, float, str | None, str | None]]:

@@ -1,7 +1,7 @@
 """reference places: population class, region name, load fingerprints
 
 Revision ID: 133304c2a634
-Revises: 4fe36328f218
+Revises: 4b670317a4f3
 Create Date: 2026-12-07 23:12:51.002121
 """
 
@@ -16,7 +16,7 @@ import citydip.core.database
 
 
 revision: str = "133304c2a634"
-down_revision: str | Sequence[str] | None = "4fe36328f218"
+down_revision: str | Sequence[str] | None = "4b670317a4f3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
