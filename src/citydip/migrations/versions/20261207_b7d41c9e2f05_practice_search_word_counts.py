@@ -7,7 +7,7 @@ revision creates the table and counts the words of an existing index once (``ts_
 (FTS5 keeps its own counts, read through ``fts5vocab``).
 
 Revision ID: b7d41c9e2f05
-Revises: 4b670317a4f3
+Revises: 133304c2a634
 Create Date: 2026-12-07 23:40:00
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "b7d41c9e2f05"
-down_revision: str | Sequence[str] | None = "4b670317a4f3"
+down_revision: str | Sequence[str] | None = "133304c2a634"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
