@@ -20,6 +20,7 @@ from typing import Annotated, TextIO
 
 import typer
 
+from citydip.core import csvout
 from citydip.sdg.progress import ProgressInputError, parse_year, progress_from_points
 from citydip.sdg.progress_config import ProgressConfigError, parse_direction, parse_method
 from citydip.sdg.progress_types import DEFAULT_TARGET_YEAR, NOT_AVAILABLE, SeriesOptions
@@ -181,7 +182,7 @@ def read_and_compute(in_csv: Path) -> tuple[list[str], list[ProgressRowResult]]:
 
 def write_rows(header: list[str], results: list[ProgressRowResult], out: TextIO) -> None:
     """Write the output rows as CSV."""
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer = csvout.dict_writer(out, header)
     writer.writeheader()
     for result in results:
         writer.writerow(result.row)

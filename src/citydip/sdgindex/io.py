@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO, TypeAlias
 
+from citydip.core import csvout
 from citydip.sdgindex.compute import (
     IndexResult,
     IndicatorDirection,
@@ -306,7 +307,7 @@ def output_header(result: IndexResult) -> list[str]:
 
 def write_results(result: IndexResult, out: TextIO) -> None:
     """Write one row per city: goal scores and colours, index, rank, indicators used, status."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvout.writer(out)
     writer.writerow(output_header(result))
     for city in result.cities:
         row = [city.city]

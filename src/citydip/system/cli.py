@@ -59,7 +59,16 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     console.print(f"CityDip is running at [bold]http://{host}:{port}/[/]  (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    # X-Forwarded-For / -Proto are believed only from the configured proxies (CITYDIP_TRUSTED_PROXIES).
+    proxies = ",".join(str(n) for n in settings.proxy_networks())
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
 
 
 def demo(

@@ -13,10 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from citydip import __version__
+from citydip.accounts.lastuse import LastUse
 from citydip.audit.recorder import install_audit
 from citydip.core.config import Settings, get_settings
 from citydip.core.database import make_engine, make_sessionmaker
 from citydip.core.tenancy import install_tenancy
+from citydip.core.writegate import WriteGate
 from citydip.domains import load_models, rooms
 from citydip.web.errors import install_error_handlers
 from citydip.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -45,6 +47,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.write_gate = WriteGate(enabled=engine.dialect.name == "sqlite")
+    app.state.last_use = LastUse()
     app.state.secret_key = settings.resolved_secret_key()
 
     static_root = resources.files("citydip").joinpath("static")

@@ -10,7 +10,9 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citydip.core.errors import AppError, FieldProblem
 from citydip.core.i18n import _
@@ -112,9 +114,80 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
     return respond(request, 500, "internal_error", message, [])
 
 
+# SQLSTATEs of PostgreSQL that mean "another transaction was in the way", not "this request is wrong".
+_PG_BUSY = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+def _busy(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    if "database is locked" in text or "database is busy" in text:
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _PG_BUSY
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    """A write that lost a race: 503 (try again) when the database was busy, 409 for a unique clash."""
+    assert isinstance(exc, DBAPIError)
+    if _busy(exc):
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.orig)
+        response = respond(
+            request,
+            503,
+            "busy",
+            _("The database is busy with another change. Nothing was changed; please try again."),
+            [],
+        )
+        response.headers["Retry-After"] = "1"
+        return response
+    if isinstance(exc, IntegrityError):
+        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return respond(
+            request,
+            409,
+            "conflict",
+            _("Someone else changed the same records at the same moment. Nothing was changed; try again."),
+            [],
+        )
+    return await unexpected_error(request, exc)
+
+
+class CatchAllMiddleware:
+    """Turn any exception into a clean 500 *inside* the app, so the server keeps the connection open.
+
+    Starlette hands a handler registered for ``Exception`` to its outermost middleware, which sends the page
+    and then re-raises; uvicorn then closes the keep-alive connection and the client's next request on it
+    fails. This middleware sits just outside the handlers of known errors and answers instead.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise  # half a response was sent: only closing the connection can tell the client
+            response = await unexpected_error(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Register every handler on the app."""
+    """Register every handler on the app (call before adding other middleware: this one must be innermost)."""
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(Exception, unexpected_error)
+    app.add_exception_handler(DBAPIError, database_error)
+    app.add_middleware(CatchAllMiddleware)
+    app.add_exception_handler(Exception, unexpected_error)  # last resort, outside every middleware
