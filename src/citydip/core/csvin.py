@@ -27,7 +27,7 @@ def _explain(error: str, start: int, end: int) -> str:
         return f'a quoted value starting on line {start} is never closed (a " is missing)'
     if "expected after" in error and end > start:
         return (
-            f"a quoted value starting on line {start} runs on to line {end}: its closing \" is missing "
+            f'a quoted value starting on line {start} runs on to line {end}: its closing " is missing '
             '(or a " inside it is not doubled "")'
         )
     if "expected after" in error:
