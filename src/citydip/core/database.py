@@ -35,7 +35,8 @@ from sqlalchemy.types import TypeDecorator
 WRITER_OPTION = "citydip_writer"
 """Execution option marking a connection whose transactions take SQLite's write lock at BEGIN."""
 READER_OPTION = "citydip_reader"
-"""Execution option marking a request that only reads: on SQLite its connection refuses writes (query_only)."""
+"""Execution option marking a request that only reads: its transaction refuses writes (SQLite ``query_only``,
+PostgreSQL ``SET TRANSACTION READ ONLY``)."""
 BUSY_TIMEOUT_MS = 10_000
 
 NAMING_CONVENTION = {
@@ -147,7 +148,14 @@ def make_engine(url: str, *, echo: bool = False, pool: bool = True) -> Engine:
         kwargs["poolclass"] = NullPool
     app_name = os.environ.get("CITYDIP_PG_APPLICATION_NAME", "citydip")
     kwargs["connect_args"] = {"application_name": app_name}
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READER_OPTION, False):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -165,7 +173,7 @@ def writer_bind(engine: Engine) -> Engine:
 
 
 def reader_bind(engine: Engine) -> Engine:
-    """The same engine, whose transactions may only read (SQLite refuses writes with ``query_only``)."""
+    """The same engine, whose transactions may only read (any write fails at once)."""
     bind: Engine | None = engine.__dict__.get("_citydip_reader_bind")
     if bind is None:
         bind = engine.execution_options(**{READER_OPTION: True})
