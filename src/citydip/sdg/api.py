@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from citydip.core.errors import NotFound
 from citydip.core.i18n import _
 from citydip.core.listing import ListParams, paginate
+from citydip.core.types import Offset
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.sdg import repository as repo
 from citydip.sdg import service
@@ -107,7 +108,7 @@ def list_observations(
     db: Db,
     ctx: Ctx,
     indicator_code: str,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    offset: Annotated[Offset, Query(description="Rows to skip")] = 0,
     limit: Annotated[int, Query(ge=1, le=5000, description="Rows to return")] = 1000,
 ) -> ObservationPage:
     ind = _indicator(db, ctx, indicator_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from typing import Any
 from urllib.parse import quote
@@ -139,6 +140,16 @@ async def database_error(request: Request, exc: Exception) -> Response:
         )
         response.headers["Retry-After"] = "1"
         return response
+    if column := _null_column(exc):
+        return respond(
+            request,
+            422,
+            "validation_failed",
+            _("Some fields are not valid."),
+            [FieldProblem(column, _("may not be empty (null); leave the field out to keep its value"))],
+        )
+    if getattr(exc.orig, "sqlstate", None) == "22003":  # numeric value out of range
+        return _out_of_range(request)
     if isinstance(exc, IntegrityError):
         log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
         return respond(
@@ -149,6 +160,38 @@ async def database_error(request: Request, exc: Exception) -> Response:
             [],
         )
     return await unexpected_error(request, exc)
+
+
+_NOT_NULL = (
+    re.compile(r"NOT NULL constraint failed: \w+\.(\w+)"),  # SQLite
+    re.compile(r'null value in column "(\w+)"'),  # PostgreSQL
+)
+
+
+def _null_column(exc: DBAPIError) -> str | None:
+    """The column a NOT NULL constraint refused (a request that sent null for a required field)."""
+    if not isinstance(exc, IntegrityError):
+        return None
+    text = str(exc.orig)
+    for pattern in _NOT_NULL:
+        if match := pattern.search(text):
+            return match.group(1)
+    return None
+
+
+def _out_of_range(request: Request) -> Response:
+    return respond(
+        request,
+        422,
+        "validation_failed",
+        _("A number is larger than the database can hold."),
+        [FieldProblem("number", _("out of range"))],
+    )
+
+
+async def overflow_error(request: Request, exc: Exception) -> Response:
+    """A Python integer too large for SQLite's 64-bit INTEGER reached the driver: the request is at fault."""
+    return _out_of_range(request)
 
 
 class CatchAllMiddleware:
@@ -189,5 +232,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(OverflowError, overflow_error)
     app.add_middleware(CatchAllMiddleware)
     app.add_exception_handler(Exception, unexpected_error)  # last resort, outside every middleware

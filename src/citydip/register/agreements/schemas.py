@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citydip.core.types import not_null
 from citydip.register.vocab import (
     AGREEMENT_KINDS,
     AGREEMENT_STATUSES,
@@ -101,6 +102,8 @@ class AgreementPatch(BaseModel):
     @classmethod
     def _f(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else _check_fields(value)
+
+    _no_nulls = not_null("kind", "title")
 
 
 class DocumentOut(BaseModel):
