@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from citydip.audit.recorder import Actor, set_actor
+from citydip.core.actor import Actor, set_actor
 from citydip.core.database import make_engine, make_sessionmaker, transaction
 from citydip.core.tenancy import Scope, Visibility, set_scope
-from citydip.practices import searching, service
+from citydip.practices import searching
 from citydip.practices.importing import import_practices
 from citydip.system.service import initialise
 from citydip.workspaces import service as workspaces
@@ -79,7 +79,7 @@ def main() -> None:
             with transaction(factory) as s:
                 set_scope(s, Scope.system_scope("bench"))
                 set_actor(s, Actor("bench"))
-                ctx = service.CliWorkspace(workspaces.require_workspace(s, "bench"))
+                ctx = workspaces.operator_context(s, "bench")
                 report = import_practices(s, ctx, path, default_visibility=Visibility.public)
             result[name] = {
                 "seconds": round(time.perf_counter() - started, 2),
@@ -91,7 +91,7 @@ def main() -> None:
             }
         with transaction(factory) as s:
             set_scope(s, Scope.system_scope("bench"))
-            ctx = service.CliWorkspace(workspaces.require_workspace(s, "bench"))
+            ctx = workspaces.operator_context(s, "bench")
             started = time.perf_counter()
             hits = searching.search_practices(s, ctx, searching.SearchParams(q="Radwege ausbauen", limit=10))
             result["first_search_s"] = round(time.perf_counter() - started, 3)

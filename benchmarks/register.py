@@ -27,11 +27,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, select, text
 
 from citydip.core.config import Settings
+from citydip.core.context import WorkspaceContext
 from citydip.core.database import make_engine, make_sessionmaker, new_id, transaction
 from citydip.core.tenancy import Scope, set_scope
 from citydip.reference.models import City
 from citydip.register.agreements.models import Agreement, AgreementParty, AgreementSdg
-from citydip.register.demo import system_context
 from citydip.register.engagements.models import Engagement, EngagementPartner, EngagementSdg
 from citydip.register.followups.models import FollowUp
 from citydip.register.io.service import import_file
@@ -389,7 +389,7 @@ def main() -> int:
             set_scope(s, Scope.system_scope("bench"))
             from citydip.workspaces.repository import workspace_by_slug
 
-            ctx = system_context(workspace_by_slug(s, "la"))  # type: ignore[arg-type]
+            ctx = WorkspaceContext.for_operator(workspace_by_slug(s, "la"))  # type: ignore[arg-type]
             started = time.perf_counter()
             report = import_file(s, ctx, "engagements", content, "bench.csv", dry_run=False)
             s.flush()

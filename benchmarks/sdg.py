@@ -34,13 +34,14 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from citydip.audit.recorder import Actor, install_audit, set_actor
+from citydip.audit.recorder import install_audit
+from citydip.core.actor import Actor, set_actor
 from citydip.core.config import Settings
 from citydip.core.database import make_engine, make_sessionmaker, transaction
 from citydip.core.tenancy import Scope, Visibility, install_tenancy, set_scope
-from citydip.sdg import export_service
-from citydip.sdg.cli import CliWorkspace
-from citydip.sdg.import_service import import_repository
+from citydip.sdg.io import export as export_service
+from citydip.sdg.io.cli import CliWorkspace
+from citydip.sdg.io.service import import_repository
 from citydip.sdg.opensdg import read_repository
 from citydip.sdg.opensdg.model import DataTable, Indicator, IndicatorResult, Repository
 from citydip.system.service import initialise

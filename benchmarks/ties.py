@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from citydip.audit.recorder import Actor, install_audit, set_actor
+from citydip.audit.recorder import install_audit
+from citydip.core.actor import Actor, set_actor
 from citydip.core.database import make_engine, make_sessionmaker, transaction
 from citydip.core.tenancy import Scope, install_tenancy, set_scope
 from citydip.system.service import initialise

@@ -77,17 +77,17 @@ def command_runs(env: dict[str, str], out: Path, repeat: int) -> tuple[dict[str,
 def in_process_phases(repeat: int) -> dict[str, Any]:
     """Gather, HTML and PDF timed separately, in this process (environment already points at the database)."""
     from citydip.core.cli import cli_session
+    from citydip.core.vlr import VlrContext
     from citydip.reports.builder import render_html, render_pdf
     from citydip.reports.data import gather
-    from citydip.reports.rooms import VlrContext
-    from citydip.workspaces.service import require_workspace
+    from citydip.workspaces.service import operator_context
 
     phases: dict[str, list[float]] = {"gather_s": [], "html_s": [], "pdf_s": [], "total_s": []}
     for _ in range(repeat):
         with cli_session() as session:
-            workspace = require_workspace(session, "los-angeles")
+            ctx = operator_context(session, "los-angeles")
             t0 = time.perf_counter()
-            data = gather(session, VlrContext(workspace, 2026, datetime.now(UTC)))
+            data = gather(session, VlrContext(ctx, 2026, datetime.now(UTC)))
             t1 = time.perf_counter()
             html = render_html(data)
             t2 = time.perf_counter()

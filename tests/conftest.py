@@ -53,11 +53,9 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 @pytest.fixture
 def factory(engine: Engine) -> sessionmaker[Session]:
-    from citydip.audit.recorder import install_audit
-    from citydip.core.tenancy import install_tenancy
+    from citydip.domains import install_session_hooks
 
-    install_tenancy()
-    install_audit()
+    install_session_hooks()
     return make_sessionmaker(engine)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.practices import service
 from citydip.practices.models import Practice
 from citydip.practices.schemas import PracticeIn
@@ -22,4 +23,4 @@ SHARED_URBACT = SHARED / "cities" / "practices" / "urbact_gourdon" / "GoodPracti
 def add_practice(session: Session, ws: Workspace, title: str, **fields: Any) -> Practice:
     """Create a practice in a workspace with the service (as the command line would)."""
     data = PracticeIn.model_validate({"title": title, **fields})
-    return service.create_practice(session, service.CliWorkspace(ws), data, source="test")
+    return service.create_practice(session, WorkspaceContext.for_operator(ws), data, source="test")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from citydip.audit.models import AuditEntry
 from citydip.core import files
+from citydip.core.context import WorkspaceContext
 from citydip.core.tenancy import Role, Scope, set_scope
 from citydip.practices import service
 from citydip.practices.importing import import_practices
@@ -21,6 +22,7 @@ from citydip.workspaces import service as workspaces
 from citydip.workspaces.repository import workspace_by_slug
 from practices.practice_helpers import add_practice
 from support.factories import PASSWORD, add_member, make_user, make_workspace
+from support.web import flash_of
 
 PDF = b"%PDF-1.5\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 API = "/api/v1/workspaces/{ws}/practices/{pid}/attachments"
@@ -151,7 +153,7 @@ def test_page_upload_shows_download_link_and_delete(ana, world, settings):
         follow_redirects=False,
     )
     assert r.status_code == 303
-    assert r.headers["location"].endswith("#attachments") and "attached" in r.headers["location"]
+    assert r.headers["location"].endswith("#attachments") and "attached" in flash_of(r.headers["location"])
     page = ana.get(f"/w/alpha/practices/{pid}").text
     assert "plan.pdf" in page and "../" not in page.split('id="attachments"')[1].split("</section>")[0]
     assert " download>plan.pdf</a>" in page
@@ -163,7 +165,9 @@ def test_page_upload_shows_download_link_and_delete(ana, world, settings):
         files={"file": ("x.pdf", b"GIF89a")},
         follow_redirects=False,
     )
-    assert "Not%20attached" in r.headers["location"] and r.headers["location"].endswith("#attachments")
+    assert "Not attached" in flash_of(r.headers["location"]) and r.headers["location"].endswith(
+        "#attachments"
+    )
     r = ana.post(f"/w/alpha/practices/{pid}/attachments/{att['id']}/delete")
     assert r.status_code == 303 and stored(settings) == []
     assert "No files attached." in ana.get(f"/w/alpha/practices/{pid}").text
@@ -234,7 +238,7 @@ def test_attachment_visibility_follows_the_practice(ana, world, make_client, sys
     )
     with sys_session() as s:
         ws = workspace_by_slug(s, "alpha")
-        report = import_practices(s, service.CliWorkspace(ws), path)
+        report = import_practices(s, WorkspaceContext.for_operator(ws), path)
     assert report.updated == 1
     assert bo.get(beta_url).status_code == 200
 
@@ -250,7 +254,7 @@ def test_files_leave_the_disk_only_when_the_delete_commits(ana, world, settings,
         set_scope(s, Scope.system_scope())
         try:
             ws = workspace_by_slug(s, "alpha")
-            work(s, service.CliWorkspace(ws))
+            work(s, WorkspaceContext.for_operator(ws))
             s.commit() if commit else s.rollback()
         finally:
             s.close()
@@ -278,7 +282,7 @@ def test_a_rolled_back_upload_leaves_no_file(world, settings, factory):
     set_scope(s, Scope.system_scope())
     try:
         ws = workspace_by_slug(s, "alpha")
-        ctx = service.CliWorkspace(ws)
+        ctx = WorkspaceContext.for_operator(ws)
         practice = service.get_own(s, ctx, uuid.UUID(world["public"]))
         service.add_attachment(s, ctx, practice, "plan.pdf", PDF, settings.data_dir, "test")
         assert stored(settings) == [PDF]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from citydip.practices.models import Practice
-from citydip.system.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
+from citydip.system.demo_workspaces import DEMO_EMAIL, DEMO_PASSWORD, create_demo
 
 
 def test_demo_seeds_marked_sample_practices_and_sharing_works(sys_session, make_client):

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from citydip.audit.models import AuditEntry
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import ValidationFailed
-from citydip.practices import searching, service
+from citydip.practices import searching
 from citydip.practices.importers import IMPORTERS, importer_for
 from citydip.practices.importing import import_practices
 from citydip.practices.models import Practice
@@ -26,7 +27,7 @@ def _import(sys_session, slug, path, **kw):
             make_workspace(s, slug)
         _made.add(slug)
     with sys_session() as s:
-        return import_practices(s, service.CliWorkspace(_ws(s, slug)), path, **kw)
+        return import_practices(s, WorkspaceContext.for_operator(_ws(s, slug)), path, **kw)
 
 
 _made: set[str] = set()
@@ -55,7 +56,7 @@ def _search(sys_session, slug, q, **kw):
         params, _ = searching.parse_params({"q": q, **kw})
         return [
             h.practice.external_id
-            for h in searching.search_practices(s, service.CliWorkspace(_ws(s, slug)), params)
+            for h in searching.search_practices(s, WorkspaceContext.for_operator(_ws(s, slug)), params)
         ]
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.tenancy import Visibility
-from citydip.practices import searching, service
+from citydip.practices import searching
 from citydip.practices.importing import import_practices
 from practices.practice_helpers import REPO, SHARED_CORPUS, SHARED_URBACT
 from support.factories import make_workspace
@@ -40,14 +41,14 @@ def test_shared_corpus_imports_and_search_beats_keywords_alone(sys_session):
         make_workspace(s, "corpus")
     started = time.perf_counter()
     with sys_session() as s:
-        ctx = service.CliWorkspace(s.scalar(_ws("corpus")))
+        ctx = WorkspaceContext.for_operator(s.scalar(_ws("corpus")))
         report = import_practices(s, ctx, SHARED_CORPUS, "jsonl", default_visibility=Visibility.public)
     seconds = time.perf_counter() - started
     print(f"\nshared corpus: {report.created} practices imported in {seconds:.1f} s")
     assert (report.rows, report.created, report.rejected) == (5576, 5576, [])
     assert seconds < 300
     with sys_session() as s:
-        ctx = service.CliWorkspace(s.scalar(_ws("corpus")))
+        ctx = WorkspaceContext.for_operator(s.scalar(_ws("corpus")))
         again = import_practices(s, ctx, SHARED_CORPUS, "jsonl", default_visibility=Visibility.public)
         assert (again.created, again.updated, again.unchanged) == (0, 0, 5576)
         queries = [
@@ -87,7 +88,7 @@ def test_urbact_export_imports(sys_session):
     with sys_session() as s:
         make_workspace(s, "urbact")
     with sys_session() as s:
-        ctx = service.CliWorkspace(s.scalar(_ws("urbact")))
+        ctx = WorkspaceContext.for_operator(s.scalar(_ws("urbact")))
         report = import_practices(s, ctx, SHARED_URBACT)
         assert (report.format, report.rows, report.created, report.rejected) == ("urbact", 97, 97, [])
         hits = searching.search_practices(

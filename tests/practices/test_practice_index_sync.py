@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from citydip.practices import indexing, searching, service
+from citydip.core.context import WorkspaceContext
+from citydip.practices import indexing, searching
 from citydip.workspaces.models import Workspace
 from practices.practice_helpers import add_practice
 from support.factories import make_workspace
@@ -13,7 +14,7 @@ from support.factories import make_workspace
 
 def _search(s, ws, q, **kw):
     params, _ = searching.parse_params({"q": q, **kw})
-    return searching.search_practices(s, service.CliWorkspace(ws), params)
+    return searching.search_practices(s, WorkspaceContext.for_operator(ws), params)
 
 
 def test_accents_are_ignored_when_matching_and_kept_when_highlighting(sys_session):

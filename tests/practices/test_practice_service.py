@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import Conflict, ValidationFailed
 from citydip.core.tenancy import Scope, set_scope
 from citydip.practices import indexing, searching, service
@@ -17,7 +18,10 @@ from support.factories import make_workspace
 def _hits(session, ws, q, **filters):
     params, problems = searching.parse_params({"q": q, **filters})
     assert not problems
-    return [h.practice.title for h in searching.search_practices(session, service.CliWorkspace(ws), params)]
+    return [
+        h.practice.title
+        for h in searching.search_practices(session, WorkspaceContext.for_operator(ws), params)
+    ]
 
 
 def test_create_links_city_fills_size_language_and_indexes(sys_session):
@@ -53,7 +57,7 @@ def test_update_reindexes_and_delete_removes_from_index(sys_session):
     with sys_session() as s:
         ws = make_workspace(s)
         p = add_practice(s, ws, "Rooftop gardens", summary="Community gardens on school roofs.")
-        ctx = service.CliWorkspace(ws)
+        ctx = WorkspaceContext.for_operator(ws)
         data = PracticeIn(
             title="Superblocks pilot", summary="Streets closed to through traffic in one block."
         )

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.database import Base
-from citydip.register.demo import system_context
 from citydip.workspaces.repository import workspace_by_slug
 
 
@@ -17,7 +17,7 @@ def ctx_for(s, slug: str = "la"):
     """An owner context for a workspace."""
     ws = workspace_by_slug(s, slug)
     assert ws is not None
-    return system_context(ws)
+    return WorkspaceContext.for_operator(ws)
 
 
 def upload(browser, path: str, name: str, content: bytes, **params: Any):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citydip.system.demo import DEMO_EMAIL, DEMO_PASSWORD
+from citydip.system.demo_workspaces import DEMO_EMAIL, DEMO_PASSWORD
 
 
 def test_demo_seed_fills_the_register(cli, make_client):

@@ -247,8 +247,9 @@ def test_headline_choice_and_numbers_never_nan():
 def test_a_failing_contributor_does_not_stop_the_review(sys_session):
     from datetime import UTC, datetime
 
-    from citydip.reports.rooms import VlrContext, VlrItem, items_for_goal
-    from citydip.workspaces.repository import workspace_by_slug
+    from citydip.core.vlr import VlrContext, VlrItem
+    from citydip.reports.rooms import items_for_goal
+    from citydip.workspaces.service import operator_context
 
     def broken(db, ctx, goal):
         raise RuntimeError("bug in a contributing domain")
@@ -258,8 +259,7 @@ def test_a_failing_contributor_does_not_stop_the_review(sys_session):
 
     with sys_session() as s:
         make_workspace(s, "w1")
-        ws = workspace_by_slug(s, "w1")
-        ctx = VlrContext(ws, 2026, datetime.now(UTC))
+        ctx = VlrContext(operator_context(s, "w1"), 2026, datetime.now(UTC))
         failures: set[str] = set()
         items = items_for_goal(s, ctx, 3, [("broken", broken), ("fine", fine)], failures)
     assert [i.title for i in items] == ["Item for goal 3"]

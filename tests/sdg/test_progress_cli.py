@@ -9,14 +9,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from citydip.sdg.progress_cli import app, progress_calc
+from citydip.cli import build
+from citydip.core.cli import app
+from citydip.sdgprogress.cli import progress_calc
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sdg_progress"
 runner = CliRunner()
 
 
 def run(path: Path):
-    return runner.invoke(app, ["progress-calc", str(path)])
+    build()
+    return runner.invoke(app, ["sdg", "progress-calc", str(path)])
 
 
 def rows_of(text: str) -> list[dict[str, str]]:

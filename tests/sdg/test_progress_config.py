@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from citydip.sdg.progress_config import (
-    ProgressConfigError,
-    parse_progress_config,
-    progress_config_to_dict,
-)
-from citydip.sdg.progress_data import (
+from citydip.sdgprogress.method.observations import (
     ProgressDataError,
     indicator_progress_from_rows,
     select_observations,
 )
-from citydip.sdg.progress_types import (
+from citydip.sdgprogress.method.options import (
+    ProgressConfigError,
+    parse_progress_config,
+    progress_config_to_dict,
+)
+from citydip.sdgprogress.method.types import (
     Disaggregation,
     IndicatorProgressConfig,
     ProgressGroup,

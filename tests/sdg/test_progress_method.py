@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from citydip.sdg.progress import (
+from citydip.sdgprogress.method.calculation import (
     ProgressInputError,
     aggregate_progress,
     indicator_progress,
@@ -22,7 +22,7 @@ from citydip.sdg.progress import (
     status_from_score,
     unsd_progress,
 )
-from citydip.sdg.progress_types import (
+from citydip.sdgprogress.method.types import (
     IndicatorProgressConfig,
     ProgressGroup,
     SeriesOptions,

@@ -7,8 +7,13 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citydip.sdg.progress import aggregate_progress, opensdg_progress, series_progress, unsd_progress
-from citydip.sdg.progress_types import OPENSDG_STATUSES, UNSD_STATUSES, SeriesOptions
+from citydip.sdgprogress.method.calculation import (
+    aggregate_progress,
+    opensdg_progress,
+    series_progress,
+    unsd_progress,
+)
+from citydip.sdgprogress.method.types import OPENSDG_STATUSES, UNSD_STATUSES, SeriesOptions
 
 values = st.one_of(
     st.floats(),  # includes NaN and +-inf, which must come out as not_available, never as output

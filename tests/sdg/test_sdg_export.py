@@ -14,7 +14,7 @@ import pytest
 import sdmx
 from sqlalchemy.orm import Session
 
-from citydip.sdg import export_service
+from citydip.sdg.io import export as export_service
 from citydip.sdg.opensdg import read_repository, snapshot
 from citydip.sdg.opensdg.model import NON_DISAGGREGATION_COLUMNS
 from citydip.sdg.opensdg.stats import disaggregation_stats, reporting_stats

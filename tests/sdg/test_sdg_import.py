@@ -193,8 +193,8 @@ def test_everything_rejected_writes_nothing(sys_session: SysSession, tmp_path: P
     repo = read_repository(MINI)
     bad = [code for code, result in repo.results.items() if not result.ok]
     with sys_session() as s:
-        from citydip.sdg.cli import CliWorkspace
-        from citydip.sdg.import_service import import_repository
+        from citydip.sdg.io.cli import CliWorkspace
+        from citydip.sdg.io.service import import_repository
 
         report = import_repository(s, CliWorkspace(ws), repo, only=bad)
     assert not report.written and report.exit_code == 2 and len(report.rejected) == len(bad) >= 5

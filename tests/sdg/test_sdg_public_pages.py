@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citydip.core.tenancy import Visibility
-from citydip.sdg import service
-from citydip.sdg.cli import CliWorkspace
+from citydip.sdg.indicators import service
+from citydip.sdg.io.cli import CliWorkspace
 from citydip.sdg.models import CityIndicator
 from support.factories import PASSWORD, make_user, make_workspace
 from support.sdg_helpers import CITY, do_import, shared_repo
@@ -170,7 +170,7 @@ def test_public_front_page_links_the_sdg_site(client: Any, sample: Any) -> None:
 
 
 def test_every_public_template_string_is_translated_to_spanish() -> None:
-    from citydip.sdg.i18n import catalogue
+    from citydip.sdg.site.i18n import catalogue
 
     folder = Path(__file__).resolve().parents[2] / "src" / "citydip" / "sdg" / "templates" / "sdg"
     strings: set[str] = set()

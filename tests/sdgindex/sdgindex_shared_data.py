@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "sdg_index"
 US_DIR = SHARED / "us_cities_2017"
 GLOBAL_DIR = SHARED / "global_sdg_index_2018"
+
+
+def sdsn_inputs() -> ModuleType:
+    """scripts/sdsn_index_inputs.py (writes the command's input files from the shared data) as a module."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "sdsn_index_inputs.py"
+    spec = importlib.util.spec_from_file_location("sdsn_index_inputs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def need(path: Path, what: str) -> Path:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
-from citydip.system.demo import DEMO_EMAIL, DEMO_NETWORK, DEMO_PASSWORD
+from citydip.system.demo_workspaces import DEMO_EMAIL, DEMO_NETWORK, DEMO_PASSWORD
 
 
 def test_demo_has_progress_badges_and_a_network_index(cli, make_client):
@@ -20,7 +22,23 @@ def test_demo_has_progress_badges_and_a_network_index(cli, make_client):
     assert runs.status_code == 200 and "invented numbers" in runs.text
     run_path = re.search(rf'href="(/n/{net}/index/[0-9a-f-]{{36}})"', runs.text).group(1)
     ranking = demo.get(run_path).text
-    assert "Los Angeles" in ranking and "Houston" in ranking and "NaN" not in ranking
+    assert "NaN" not in ranking
+    # The City column shows the member cities' names, not their offices' names.
+    cities = re.findall(r'city\?name=([^"&]+)"', ranking)
+    assert sorted(cities) == ["Houston", "Los%20Angeles"]
+    assert "Office" not in "".join(re.findall(r'<th scope="row">(.*?)</th>', ranking, re.S))
+    # The two cities have different sample data, so the index tells them apart; directions come from the
+    # indicators' settings: poverty and emissions are lower-is-better.
+    rows = {r["city"]: r for r in csv.DictReader(io.StringIO(demo.get(f"{run_path}/export.csv").text))}
+    assert rows["Los Angeles"]["index"] != rows["Houston"]["index"]
+    assert {rows[c]["rank"] for c in rows} == {"1", "2"}
+    detail = list(csv.DictReader(io.StringIO(demo.get(f"{run_path}/indicators.csv").text)))
+    values = {(d["city"], d["indicator"]): float(d["value"]) for d in detail}
+    scores = {(d["city"], d["indicator"]): float(d["normalised"]) for d in detail}
+    for code in ("1-2-1", "13-2-2"):  # the city with the lower value scores higher
+        low, high = sorted(("Los Angeles", "Houston"), key=lambda c: values[(c, code)])
+        assert values[(low, code)] < values[(high, code)] and scores[(low, code)] > scores[(high, code)]
+    assert any(d["trend"] for d in detail)  # the sample series give trends
     assert demo.get(f"{run_path}/heatmap").status_code == 200
     reports = demo.get("/w/los-angeles/reports").text
     assert "Text blocks written: 2 of 6" in reports

@@ -98,20 +98,42 @@ def test_cli_compute_writes_one_row_per_city(tmp_path):
     result = compute(
         "--values", str(FIXTURES / "values_wide.csv"), "--spec", str(FIXTURES / "spec.csv"),
         "--regions", str(FIXTURES / "regions.csv"), "--impute-missing-goals", "region", "--out", str(out),
+        "--max-missing", "100",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == [
         "city", "goal_1_score", "goal_1_colour", "goal_2_score", "goal_2_colour", "goal_6_score",
-        "goal_6_colour", "index", "rank", "indicators_used", "imputed_goals", "status",
+        "goal_6_colour", "index", "rank", "indicators_used", "indicators_applicable", "missing_percent",
+        "imputed_goals", "status", "status_reason",
     ]  # fmt: skip
     by_city = {r["city"]: r for r in rows}
     assert by_city["Gamma"]["goal_6_score"] == "75.000000" and by_city["Gamma"]["imputed_goals"] == "6"
     assert by_city["Gamma"]["rank"] == "2" and by_city["Alpha"]["rank"] == "1"
+    assert by_city["Gamma"]["indicators_used"] == "3" and by_city["Gamma"]["missing_percent"] == "25.0"
     assert by_city["Empty"]["index"] == "" and by_city["Empty"]["rank"] == ""
     assert by_city["Empty"]["status"] == "no_data" and by_city["Empty"]["goal_1_colour"] == "grey"
+    assert by_city["Empty"]["status_reason"] == "no data for any applicable indicator"
     assert "nan" not in out.read_text().lower()
     assert "1 city(ies) without any data, left unranked: Empty" in result.stderr
+
+
+def test_cli_default_ranks_only_cities_missing_at_most_20_percent(tmp_path):
+    out = tmp_path / "out.csv"
+    result = compute(
+        "--values", str(FIXTURES / "values_wide.csv"), "--spec", str(FIXTURES / "spec.csv"), "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    by_city = {r["city"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert by_city["Gamma"]["status"] == "not_ranked" and by_city["Gamma"]["rank"] == ""
+    assert by_city["Gamma"]["index"] == "" and by_city["Gamma"]["goal_1_score"] == "95.000000"
+    assert (
+        by_city["Gamma"]["status_reason"] == "1 of 4 applicable indicators missing (25.0 %, more than 20 %)"
+    )
+    assert [by_city[c]["rank"] for c in ("Alpha", "Delta", "Beta", "Zeta")] == ["1", "2", "3", "4"]
+    assert (
+        "2 city(ies) miss more than 20 % of their applicable indicators and are not ranked" in result.stderr
+    )
 
 
 def test_cli_compute_to_stdout_with_the_other_colour_rule():

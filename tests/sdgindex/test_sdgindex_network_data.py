@@ -36,8 +36,13 @@ def network(cli, sys_session):
     with sys_session() as s:
         coord = make_user(s, "coord@example.org")
         owners = {slug: make_user(s, f"{slug}@example.org") for slug in ("aa", "bb", "cc")}
+        # AA is linked to a reference city: the index shows the city's name, not the workspace's.
+        cities = {"aa": "Lyon, FR"}
         spaces = {
-            slug: make_workspace(s, slug, owner=owners[slug], name=f"City {slug.upper()}") for slug in owners
+            slug: make_workspace(
+                s, slug, owner=owners[slug], name=f"City {slug.upper()}", city=cities.get(slug)
+            )
+            for slug in owners
         }
         make_workspace(s, "out", owner=make_user(s, "out@example.org"))
         net = ws_service.create_network(s, "summit", "Summit")
@@ -94,7 +99,7 @@ def test_coordinator_builds_from_shared_data_only(network, make_client):
         IndicatorSpec("3-2-1", "3", "higher", best=100, worst=0, green=90, red=50),
     ]
     expected = compute_index(
-        {"City AA": {"1-2-1": 16.0, "3-2-1": 66.0}, "City BB": {"1-2-1": 24.0, "3-2-1": 33.0}}, specs
+        {"Lyon": {"1-2-1": 16.0, "3-2-1": 66.0}, "City BB": {"1-2-1": 24.0, "3-2-1": 33.0}}, specs
     )
     for city in expected.cities:
         assert float(rows[city.city]["index"]) == pytest.approx(city.index, abs=1e-6)
@@ -102,7 +107,7 @@ def test_coordinator_builds_from_shared_data_only(network, make_client):
         assert rows[city.city]["goal_1_colour"] == city.goal_colours["1"]
     # City CC keeps its data private: it is listed without data, never with its values.
     assert rows["City CC"]["status"] == "no_data" and rows["City CC"]["index"] == ""
-    profile = coord.get(url + "/city", params={"name": "City AA"})
+    profile = coord.get(url + "/city", params={"name": "Lyon"})
     assert "2021" in profile.text and "2022" in profile.text  # the year each value comes from
 
     # A year picks that year's values instead of the latest.
@@ -110,7 +115,7 @@ def test_coordinator_builds_from_shared_data_only(network, make_client):
     assert r.status_code == 303
     url2 = r.headers["location"].split("?")[0]
     rows2 = {row["city"]: row for row in csv.DictReader(io.StringIO(coord.get(url2 + "/export.csv").text))}
-    assert float(rows2["City AA"]["goal_1_score"]) == pytest.approx(100 * (20 - 40) / (0 - 40))
+    assert float(rows2["Lyon"]["goal_1_score"]) == pytest.approx(100 * (20 - 40) / (0 - 40))
     assert float(rows2["City BB"]["goal_1_score"]) == pytest.approx(100 * (30 - 40) / (0 - 40))
 
 
@@ -120,11 +125,20 @@ def test_build_errors_and_permissions(network, make_client):
     assert r.status_code == 422 and "choose at least one indicator" in r.text
     r = coord.post("/n/summit/index/build", _form([{"code": "99-9-9", "direction": "higher"}]))
     assert r.status_code == 422 and "no member shares data for 99-9-9" in r.text
+    # Problems name the coordinator's selection (indicator and field), never the generated files.
     r = coord.post("/n/summit/index/build", _form([dict(PICKS[0], best="x")]))
-    assert (
-        r.status_code == 422
-        and "selection.csv, row 2, field &#39;best&#39;: &#39;x&#39; is not a number" in r.text
-    )
+    text = r.text.replace("&#39;", "'")
+    assert r.status_code == 422 and "1-2-1, best: 'x' is not a number" in text
+    assert "selection.csv" not in text and "member-values.csv" not in text
+    # 15-1-1 has the same latest value (31) in both sharing cities: bounds derived from them are equal, and
+    # the message says what to do.
+    r = coord.post("/n/summit/index/build", _form([{"code": "15-1-1", "direction": "higher"}]))
+    text = r.text.replace("&#39;", "'")
+    assert r.status_code == 422 and "15-1-1: best and worst bounds are equal" in text, text[-3000:]
+    assert "enter a best and a worst bound" in text and "selection.csv" not in text
+    # No direction chosen and none in the members' settings: the coordinator is asked to choose.
+    r = coord.post("/n/summit/index/build", _form([{"code": "15-1-1"}]))
+    assert r.status_code == 422 and "15-1-1: the members" in r.text and "choose one" in r.text
     r = coord.post("/n/summit/index/build", _form(PICKS, year="1850"))
     assert r.status_code == 422 and "enter a year" in r.text
     r = coord.post("/n/summit/index/build", _form(PICKS, year="2030"))
@@ -142,3 +156,35 @@ def test_build_errors_and_permissions(network, make_client):
     assert (
         member.api("POST", "/api/v1/networks/summit/index-runs/from-indicators", json=body).status_code == 403
     )
+
+
+def test_directions_come_from_the_members_settings_and_series_give_trends(network, make_client):
+    coord = make_client().login("coord@example.org", PASSWORD)
+    rows = coord.get("/n/summit/index").text.split("<tr>")
+    poverty = next(r for r in rows if "1-2-1 Poverty rate" in r)
+    # The fixture's indicator-config says 1-2-1's desired direction is negative: lower is better.
+    assert 'value="lower" selected' in poverty and "from the indicator&#39;s settings" in poverty
+    picks = [{k: v for k, v in p.items() if k != "direction"} for p in PICKS]
+    r = coord.post("/n/summit/index/build", _form(picks, title="Directions from settings"))
+    assert r.status_code == 303, r.text[-3000:]
+    url = r.headers["location"].split("?")[0]
+    by_city = {row["city"]: row for row in csv.DictReader(io.StringIO(coord.get(url + "/export.csv").text))}
+    # Lower is better for 1-2-1: Lyon's 16 on bounds 0 (best) to 40 (worst) scores 60, not 40.
+    assert float(by_city["Lyon"]["goal_1_score"]) == pytest.approx(60.0)
+    # Trends from the shared series, latest year against the earliest year 3 to 5 years before:
+    # Lyon 1-2-1: 18 (2018) -> 16 (2021) is +1.67 points a year, as fast as green (75) by 2030 needs.
+    assert by_city["Lyon"]["goal_1_trend"] == "on_track"
+    # City BB 1-2-1 (scaled 1.5): 27 -> 24 is +2.5 a year, at least half of the 3.9 needed.
+    assert by_city["City BB"]["goal_1_trend"] == "moderately_improving"
+    # 3-2-1: Lyon 63 (2019) -> 66 (2022) is +1 a year where 3 are needed.
+    assert by_city["Lyon"]["goal_3_trend"] == "stagnating"
+    detail = list(csv.DictReader(io.StringIO(coord.get(url + "/indicators.csv").text)))
+    lyon = next(d for d in detail if d["city"] == "Lyon" and d["indicator"] == "1-2-1")
+    assert (lyon["trend"], lyon["trend_from_year"], lyon["trend_to_year"]) == ("on_track", "2018", "2021")
+    assert float(lyon["normalised"]) == pytest.approx(60.0) and lyon["year"] == "2021"
+    api = coord.api("GET", "/api/v1/networks/summit/index-runs/" + url.rsplit("/", 1)[1] + "/indicators")
+    assert api.status_code == 200
+    same = next(d for d in api.json() if d["city"] == "Lyon" and d["indicator"] == "1-2-1")
+    assert same["trend"] == "on_track" and same["normalised"] == pytest.approx(60.0)
+    page = coord.get(url).text
+    assert "moderately improving" in page and "not ranked" in page  # City CC shares nothing

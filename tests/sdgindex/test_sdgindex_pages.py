@@ -79,13 +79,18 @@ def test_upload_ranking_heatmap_city_and_csv_match_the_command(make_client, sys_
     want = {r["city"]: r for r in csv.DictReader(io.StringIO(expected))}
     assert rows == want
 
-    # Ranking page: cities in rank order, the city without data last and marked unranked.
+    # Ranking page: cities in rank order; then those missing more than 20 % of their indicators (Gamma 1 of
+    # 4, Epsilon 2 of 4), with the reason; the city without data last.
     page = ana.get(run_url)
     assert page.status_code == 200
     order = re.findall(r'city\?name=([^"&]+)"', page.text)
     ranked = sorted((int(r["rank"]), c) for c, r in want.items() if r["rank"])
-    assert order == [c for _rank, c in ranked] + ["Empty"]
-    assert "no data: not ranked" in page.text
+    assert order == [c for _rank, c in ranked] + ["Epsilon", "Gamma", "Empty"]
+    assert "not ranked: 1 of 4 applicable indicators missing (25.0 %, more than 20 %)" in page.text
+    assert "not ranked: 2 of 4 applicable indicators missing (50.0 %, more than 20 %)" in page.text
+    assert "not ranked: no data for any applicable indicator" in page.text
+    assert "4 of 7 cities ranked." in page.text
+    assert want["Gamma"]["status"] == "not_ranked" and want["Gamma"]["rank"] == ""
     assert not NAN_RE.search(page.text)
 
     # Heat map: every goal score of every city is a cell with its colour in words.
@@ -110,10 +115,18 @@ def test_upload_ranking_heatmap_city_and_csv_match_the_command(make_client, sys_
     assert "Goal scores of Alpha" in svg.group(0)
     assert f"{float(want['Alpha']['index']):.1f}" in prof.text
     assert not NAN_RE.search(prof.text)
-    # Gamma has no water value: goal 6 is imputed from its region and says so.
-    assert want["Gamma"]["imputed_goals"] == "6"
-    gamma = ana.get(run_url + "/city", params={"name": "Gamma"})
+    # Gamma is not ranked, so its missing goal 6 is not imputed; with a limit of 25 % it is ranked and its
+    # goal 6 is imputed from its region, and the page says so.
+    assert want["Gamma"]["imputed_goals"] == ""
+    r = _upload(ana, _files(regions="regions.csv"), impute="region", max_missing="25")
+    assert r.status_code == 303, r.text[:2000]
+    loose = r.headers["location"].split("?")[0]
+    gamma = ana.get(loose + "/city", params={"name": "Gamma"})
     assert "imputed" in gamma.text and not NAN_RE.search(gamma.text)
+    loose_rows = {r["city"]: r for r in csv.DictReader(io.StringIO(ana.get(loose + "/export.csv").text))}
+    # South's mean of goal 6 leaves out Epsilon (not ranked at 50 % missing): Delta's 70 alone.
+    assert loose_rows["Gamma"]["imputed_goals"] == "6" and loose_rows["Gamma"]["goal_6_score"] == "70.000000"
+    assert loose_rows["Gamma"]["rank"] == "2" and loose_rows["Epsilon"]["status"] == "not_ranked"
     # A city without any data is never imputed: 'no data' labels instead of bars, never NaN.
     empty = ana.get(run_url + "/city", params={"name": "Empty"})
     assert empty.text.count(">no data</text>") == 3 and not NAN_RE.search(empty.text)
@@ -262,3 +275,116 @@ def test_api_create_read_list_delete_and_errors(make_client, sys_session):
 
     assert ana.api("DELETE", f"/api/v1/workspaces/la/index-runs/{run['id']}").status_code == 204
     assert ana.api("GET", f"/api/v1/workspaces/la/index-runs/{run['id']}").status_code == 404
+
+
+def test_groups_years_and_detail_on_pages_api_and_csv_match_the_command(make_client, sys_session, tmp_path):
+    _setup(sys_session)
+    ana = make_client().login("ana@example.org", PASSWORD)
+    files = {
+        "values_file": ("groups.csv", (FIXTURES / "values_groups.csv").read_bytes(), "text/csv"),
+        "spec_file": ("spec_groups.csv", (FIXTURES / "spec_groups.csv").read_bytes(), "text/csv"),
+    }
+    r = _upload(ana, files, title="Groups")
+    assert r.status_code == 303, r.text[:2000]
+    url = r.headers["location"].split("?")[0]
+    run_id = url.rsplit("/", 1)[1]
+    # The run's two CSV files equal what the command writes for the same files.
+    args = ["--values", str(FIXTURES / "values_groups.csv"), "--spec", str(FIXTURES / "spec_groups.csv")]
+    assert ana.get(url + "/export.csv").text == _cli_csv(*args)
+    detail = ana.get(url + "/indicators.csv")
+    assert detail.headers["content-disposition"].endswith('-indicators.csv"')
+    written = tmp_path / "detail.csv"
+    result = CliRunner().invoke(
+        index_cli, ["compute", *args, "--detail", str(written), "--out", str(tmp_path / "o.csv")]
+    )
+    assert result.exit_code == 0 and detail.text == written.read_text(encoding="utf-8")
+    # Pages: the reason a city is not ranked, dashboard-only rows marked, non-applicable rows left out.
+    page = ana.get(url).text
+    assert "not ranked: 1 of 2 applicable indicators missing (50.0 %, more than 20 %)" in page
+    assert "3 of 5 cities ranked." in page
+    aland = ana.get(url + "/city", params={"name": "Aland"}).text
+    assert "dashboard only" in aland and "Colour scale (0-3)" in aland and "2.20" in aland
+    bland = ana.get(url + "/city", params={"name": "Bland"}).text
+    assert "safe_water" not in bland and "basic_water" in bland
+    listing = ana.get("/w/la/index").text
+    assert "(3 ranked)" in listing
+    # API: reasons, coverage, groups, and the indicator detail.
+    got = ana.api("GET", f"/api/v1/workspaces/la/index-runs/{run_id}").json()
+    assert got["ranked_count"] == 3 and got["max_missing"] == 20.0 and got["trend_window"] == 5
+    dland = next(c for c in got["cities"] if c["city"] == "Dland")
+    assert dland["status"] == "not_ranked" and dland["rank"] is None and dland["missing_percent"] == 50.0
+    assert dland["status_reason"].startswith("not ranked: 1 of 2") and dland["groups"] == [
+        "HIC",
+        "OECD",
+        "landlocked",
+    ]
+    rows = ana.api("GET", f"/api/v1/workspaces/la/index-runs/{run_id}/indicators").json()
+    elderly = next(x for x in rows if (x["city"], x["indicator"]) == ("Aland", "elderly_poverty"))
+    assert elderly["in_score"] is False and elderly["colour"] == "red" and elderly["rescaled"] == 0.5
+    assert not any(x["city"] == "Bland" and x["indicator"] == "safe_water" for x in rows)
+
+
+def test_trends_from_a_history_upload_and_option_errors(make_client, sys_session):
+    _setup(sys_session)
+    ana = make_client().login("ana@example.org", PASSWORD)
+    files = _files(values="values_long.csv")
+    files["history_file"] = ("history.csv", (FIXTURES / "values_years.csv").read_bytes(), "text/csv")
+    r = _upload(ana, files, title="With history", max_missing="100", trend_window="5")
+    assert r.status_code == 303, r.text[:2000]
+    url = r.headers["location"].split("?")[0]
+    rows = {x["city"]: x for x in csv.DictReader(io.StringIO(ana.get(url + "/export.csv").text))}
+    assert rows["Alpha"]["goal_6_trend"] == "" and "goal_6_trend" in rows["Alpha"]
+    heat = ana.get(url + "/heatmap").text
+    assert "Trends (towards the green threshold by 2030)" in heat and not NAN_RE.search(heat)
+    r = _upload(ana, _files(), max_missing="abc", trend_window="1")
+    assert r.status_code == 422
+    assert (
+        "enter a percentage between 0 and 100" in r.text
+        and "enter a whole number of years from 2 to 30" in r.text
+    )
+    r = _upload(
+        ana, dict(_files(), history_file=("h.csv", b"city,indicator,value\nAlpha,poverty,3\n", "text/csv"))
+    )
+    assert r.status_code == 422 and "h.csv: a history file needs a year column" in r.text
+    assert _run_count(sys_session) == 1
+
+
+NEW_CITY_KEYS = ("groups", "goal_trends", "indicators_applicable", "missing_percent", "years", "trends")
+
+
+def test_runs_stored_before_the_new_rules_still_show(make_client, sys_session):
+    # A run stored before eligibility, applicability and trends: its JSON lacks those keys and its
+    # max_missing is NULL (the migration leaves it so). Pages, CSV files and the API still work, no NaN.
+    from citydip.sdgindex.io import CsvText
+    from citydip.sdgindex.service import IndexInputs, IndexOptions, compute
+    from citydip.workspaces.repository import workspace_by_slug
+
+    _setup(sys_session)
+    inputs = IndexInputs(
+        CsvText("V.csv", (FIXTURES / "values_long.csv").read_text()),
+        CsvText("S.csv", (FIXTURES / "spec.csv").read_text()),
+    )
+    result, cities, indicators = compute(inputs, IndexOptions(max_missing=None))
+    result.pop("max_missing")
+    for city in result["cities"]:
+        for key in NEW_CITY_KEYS:
+            city.pop(key)
+    for spec in result["indicators"]:
+        spec.pop("applies_to")
+        spec.pop("in_score")
+    with sys_session() as s:
+        ws = workspace_by_slug(s, "la")
+        run = IndexRun(
+            workspace_id=ws.id, title="Old run", result=result, city_count=cities, indicator_count=indicators
+        )
+        s.add(run)
+        s.flush()
+        url = f"/w/la/index/{run.id}"
+    ana = make_client().login("ana@example.org", PASSWORD)
+    for path in ("", "/heatmap", "/city?name=Alpha", "/city?name=Empty", "/export.csv", "/indicators.csv"):
+        page = ana.get(url + path)
+        assert page.status_code == 200 and not NAN_RE.search(page.text), path
+    rows = {r["city"]: r for r in csv.DictReader(io.StringIO(ana.get(url + "/export.csv").text))}
+    assert rows["Epsilon"]["rank"] != "" and rows["Epsilon"]["status_reason"] == ""
+    api = ana.api("GET", f"/api/v1/workspaces/la/index-runs/{url.rsplit('/', 1)[1]}")
+    assert api.status_code == 200 and api.json()["max_missing"] is None

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from citydip.sdgindex.compute import IndicatorSpec, SdgIndexError, compute_index
-from citydip.sdgindex.io import write_results
+from citydip.sdgindex.output import write_results
 
 cell = st.one_of(
     st.none(),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from citydip.accounts import service as accounts
 from citydip.accounts.models import User
-from citydip.audit.recorder import Actor, set_actor
+from citydip.core.actor import Actor, set_actor
 from citydip.core.database import transaction
 from citydip.core.tenancy import Role, Scope, set_scope
 from citydip.workspaces import service as workspaces

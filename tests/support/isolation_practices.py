@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from support.isolation import MARKER, Param, World
 
 
@@ -20,7 +21,7 @@ def _practice(s: Session, w: World) -> str:
         external_id=f"{MARKER}-1",
         visibility="private",
     )
-    return str(service.create_practice(s, service.CliWorkspace(ws), data).id)
+    return str(service.create_practice(s, WorkspaceContext.for_operator(ws), data).id)
 
 
 def _attachment(s: Session, w: World) -> str:

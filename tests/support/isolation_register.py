@@ -10,12 +10,12 @@ from support.isolation import MARKER, Param, World
 
 
 def _ctx(s: Session, w: World):
-    from citydip.register.demo import system_context
+    from citydip.core.context import WorkspaceContext
     from citydip.workspaces.repository import workspace_by_slug
 
     ws = workspace_by_slug(s, w.alpha_slug)
     assert ws is not None
-    return system_context(ws)
+    return WorkspaceContext.for_operator(ws)
 
 
 def _partner(s: Session, w: World) -> str:

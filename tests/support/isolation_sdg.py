@@ -27,7 +27,7 @@ def _alpha(s: Session, w: World) -> _Alpha:
 
 
 def _indicator(s: Session, w: World) -> str:
-    from citydip.sdg import service
+    from citydip.sdg.indicators import service
 
     ind = service.create_indicator(s, _alpha(s, w), "17-19-2", f"{MARKER} census indicator")
     w.extra["sdg_indicator"] = ind.code
@@ -35,8 +35,8 @@ def _indicator(s: Session, w: World) -> str:
 
 
 def _observation(s: Session, w: World) -> str:
-    from citydip.sdg import repository as repo
-    from citydip.sdg import service
+    from citydip.sdg.indicators import repository as repo
+    from citydip.sdg.observations import service
 
     target = _alpha(s, w)
     ind = repo.indicator_by_code(s, target.id, w.values["indicator_code"])
@@ -48,8 +48,8 @@ def _observation(s: Session, w: World) -> str:
 
 
 def _local_target(s: Session, w: World) -> str:
-    from citydip.sdg import repository as repo
-    from citydip.sdg import service
+    from citydip.sdg.indicators import repository as repo
+    from citydip.sdg.indicators import service
 
     target = _alpha(s, w)
     ind = repo.indicator_by_code(s, target.id, w.values["indicator_code"])

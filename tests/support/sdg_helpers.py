@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citydip.sdg.cli import CliWorkspace
-from citydip.sdg.import_service import ImportReport, import_repository
+from citydip.sdg.indicators.models import table_of
+from citydip.sdg.io.cli import CliWorkspace
+from citydip.sdg.io.report import ImportReport
+from citydip.sdg.io.service import import_repository
 from citydip.sdg.models import (
     CityIndicator,
     SdgDimension,
@@ -22,7 +24,6 @@ from citydip.sdg.models import (
     SdgSite,
     SdgTranslation,
     SdgUnit,
-    table_of,
 )
 from citydip.sdg.opensdg import read_repository
 from citydip.workspaces.models import Workspace

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def flash_of(location: str) -> str:
+    """The banner message a redirect carries (decoded, not verified: the page verifies it when shown)."""
+    token = parse_qs(urlsplit(location).query).get("flash", [""])[0]
+    encoded = token.partition(".")[0]
+    return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode() if encoded else ""
 
 
 def csrf_from(html: str) -> str:

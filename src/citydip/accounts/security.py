@@ -1,10 +1,6 @@
-"""Password hashing (argon2id) and random tokens (stored as SHA-256)."""
+"""Password hashing (argon2id). Random tokens and their digests are in ``core.security``."""
 
 from __future__ import annotations
-
-import hashlib
-import hmac
-import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -45,23 +41,3 @@ def password_problem(password: str) -> str | None:
     if password.strip() != password:
         return "Do not start or end a password with spaces."
     return None
-
-
-def new_token(prefix: str = "") -> str:
-    """A random URL-safe token, optionally with a readable prefix (e.g. ``cdp_``)."""
-    return prefix + secrets.token_urlsafe(32)
-
-
-def token_digest(token: str) -> str:
-    """The SHA-256 of a token, the only form stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def sign(secret: str, message: str) -> str:
-    """An HMAC-SHA256 signature, hex."""
-    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
-
-
-def same(a: str, b: str) -> bool:
-    """Constant-time string comparison."""
-    return hmac.compare_digest(a.encode(), b.encode())

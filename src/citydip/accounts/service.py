@@ -14,15 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from citydip.accounts import repository as repo
 from citydip.accounts.models import ApiToken, LoginAttempt, Membership, User, UserSession
-from citydip.accounts.security import (
-    hash_password,
-    needs_rehash,
-    new_token,
-    password_problem,
-    token_digest,
-    verify_password,
-)
-from citydip.audit.recorder import Actor, set_actor
+from citydip.accounts.security import hash_password, needs_rehash, password_problem, verify_password
+from citydip.core.actor import Actor, set_actor
 from citydip.core.config import Settings
 from citydip.core.database import transaction, utcnow
 from citydip.core.errors import (
@@ -34,6 +27,7 @@ from citydip.core.errors import (
     ValidationFailed,
 )
 from citydip.core.i18n import _
+from citydip.core.security import new_token, token_digest
 from citydip.core.tenancy import Role
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -9,10 +9,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from citydip.accounts import repository as repo
 from citydip.accounts import service
-from citydip.accounts.models import User
+from citydip.accounts.models import User, UserSession
 from citydip.accounts.schemas import MembershipOut, MeOut
 from citydip.core.errors import AppError, NotAuthenticated, NotFound, PermissionDenied, TooManyRequests
 from citydip.core.i18n import _
+from citydip.core.pages import login_reason, redirect
 from citydip.core.templating import render
 from citydip.core.tenancy import Role
 from citydip.core.web import (
@@ -32,6 +33,28 @@ router = APIRouter(route_class=DbRoute, tags=["pages"])
 api = APIRouter(route_class=DbRoute, tags=["accounts"])
 
 
+def _account_user(db: Db, user: CurrentUser) -> User:
+    """The signed-in user's own row (the gate loaded it already, so this is no second query)."""
+    row = db.get(User, user.id)
+    if row is None:
+        raise NotAuthenticated()
+    return row
+
+
+AccountUser = Annotated[User, Depends(_account_user)]
+
+
+def _session_user(principal: CurrentPrincipal, user: AccountUser) -> User:
+    """The user of a browser session: passwords, sessions and tokens are never changed through an API token
+    (a viewer token could otherwise mint itself an owner token)."""
+    if principal.kind == "token":
+        raise PermissionDenied(_("Account settings can only be changed when signed in with a browser."))
+    return user
+
+
+SessionUser = Annotated[User, Depends(_session_user)]
+
+
 def safe_next(target: str | None) -> str:
     """Only local paths are allowed as a redirect target after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -43,9 +66,9 @@ def safe_next(target: str | None) -> str:
 def login_page(request: Request, principal: CurrentPrincipal, next: str = "/", reason: str = "") -> Response:
     if principal.user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    message = reason[:200] if reason else ""
+    message = login_reason(reason)
     if principal.session_expired and not message:
-        message = _("Your session has expired. Please sign in again.")
+        message = login_reason("expired")
     return render(request, "accounts/login.html", {"next": safe_next(next), "message": message, "email": ""})
 
 
@@ -82,31 +105,21 @@ def login_submit(
 
 @router.post("/logout", include_in_schema=False)
 def logout(request: Request, db: Db, principal: CurrentPrincipal) -> Response:
-    if principal.session_row is not None:
-        service.revoke_session(db, principal.session_row)
-    response = RedirectResponse("/login?reason=" + _("You have signed out."), status_code=303)
+    row = db.get(UserSession, principal.session_id) if principal.session_id is not None else None
+    if row is not None:
+        service.revoke_session(db, row)
+    response = RedirectResponse("/login?reason=signed_out", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
-def require_session_user(principal: CurrentPrincipal, user: CurrentUser) -> User:
-    """The user of a browser session: passwords, sessions and tokens are never changed through an API token
-    (a viewer token could otherwise mint itself an owner token)."""
-    if principal.token is not None:
-        raise PermissionDenied(_("Account settings can only be changed when signed in with a browser."))
-    return user
-
-
-SessionUser = Annotated[User, Depends(require_session_user)]
-
-
-def _account_context(db: Db, principal: CurrentPrincipal, user: CurrentUser) -> dict[str, object]:
+def _account_context(db: Db, principal: CurrentPrincipal, user: AccountUser) -> dict[str, object]:
     sessions = repo.live_sessions_of(db, user.id)
     tokens = repo.tokens(db, user.id)
     workspaces = {w.id: w for w in ws_repo.workspaces(db, principal.roles)}
     return {
         "sessions": sessions,
-        "current_session_id": principal.session_row.id if principal.session_row else None,
+        "current_session_id": principal.session_id,
         "tokens": tokens,
         "workspaces": workspaces,
         "roles": principal.roles,
@@ -117,7 +130,7 @@ def _account_context(db: Db, principal: CurrentPrincipal, user: CurrentUser) -> 
 
 
 @router.get("/account", include_in_schema=False)
-def account_page(request: Request, db: Db, principal: CurrentPrincipal, user: CurrentUser) -> Response:
+def account_page(request: Request, db: Db, principal: CurrentPrincipal, user: AccountUser) -> Response:
     return render(request, "accounts/account.html", _account_context(db, principal, user))
 
 
@@ -131,22 +144,23 @@ def change_password(
     new_password: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        keep = principal.session_row.id if principal.session_row else None
-        service.change_password(db, user, current_password, new_password, keep_session_id=keep)
+        service.change_password(
+            db, user, current_password, new_password, keep_session_id=principal.session_id
+        )
     except AppError as exc:
         ctx = _account_context(db, principal, user)
         ctx["errors"] = {p.field: p.message for p in exc.details}
         return render(request, "accounts/account.html", ctx, status_code=exc.status_code)
-    return RedirectResponse("/account?flash=" + _("Your password was changed."), status_code=303)
+    return redirect(request, "/account", _("Your password was changed."))
 
 
 @router.post("/account/sessions/{session_id}/revoke", include_in_schema=False)
-def revoke_session(db: Db, user: SessionUser, session_id: int) -> Response:
+def revoke_session(request: Request, db: Db, user: SessionUser, session_id: int) -> Response:
     row = next((s for s in repo.live_sessions_of(db, user.id) if s.id == session_id), None)
     if row is None:
         raise NotFound()
     service.revoke_session(db, row)
-    return RedirectResponse("/account?flash=" + _("The session was ended."), status_code=303)
+    return redirect(request, "/account", _("The session was ended."))
 
 
 @router.post("/account/tokens", include_in_schema=False)
@@ -178,12 +192,12 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
-def revoke_token(db: Db, user: SessionUser, token_id: int) -> Response:
+def revoke_token(request: Request, db: Db, user: SessionUser, token_id: int) -> Response:
     row = repo.token_by_id(db, token_id)
     if row is None or row.user_id != user.id:
         raise NotFound()
     service.revoke_api_token(db, token_id)
-    return RedirectResponse("/account?flash=" + _("The token was revoked."), status_code=303)
+    return redirect(request, "/account", _("The token was revoked."))
 
 
 @api.get("/me", response_model=MeOut, summary="The signed-in user and their workspaces")

@@ -12,7 +12,6 @@ import datetime as dt
 import decimal
 import enum
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
@@ -20,28 +19,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
 from citydip.audit.models import AuditEntry
+from citydip.core.actor import get_actor as get_actor  # re-exported: bulk writers read the actor here
 from citydip.core.database import utcnow
 
 MASKED = "***"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a user, an API token, or the system (CLI, import)."""
-
-    label: str
-    user_id: int | None = None
-
-
-def set_actor(session: Session, actor: Actor) -> None:
-    """Bind the acting principal to a session."""
-    session.info["actor"] = actor
-
-
-def get_actor(session: Session) -> Actor:
-    """The actor bound to a session (``system`` when none)."""
-    actor = session.info.get("actor")
-    return actor if isinstance(actor, Actor) else Actor("system")
 
 
 def jsonable(value: Any) -> Any:
@@ -109,10 +90,9 @@ def _entity_id(obj: Any) -> str:
 
 
 def _workspace_of(obj: Any) -> int | None:
-    from citydip.workspaces.models import Workspace
-
-    if isinstance(obj, Workspace):
-        return obj.id
+    if getattr(type(obj), "__tablename__", None) == "workspaces":
+        workspace_id = obj.id
+        return workspace_id if isinstance(workspace_id, int) else None
     ws = getattr(obj, "workspace_id", None)
     return ws if isinstance(ws, int) else None
 

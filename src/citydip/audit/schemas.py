@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from citydip.core.listing import PageOut
+
 
 class AuditEntryOut(BaseModel):
     """One change."""
@@ -24,10 +26,5 @@ class AuditEntryOut(BaseModel):
     after: dict[str, Any] | None
 
 
-class AuditPage(BaseModel):
+class AuditPage(PageOut[AuditEntryOut]):
     """A page of audit entries."""
-
-    items: list[AuditEntryOut]
-    total: int
-    page: int
-    per_page: int

@@ -27,9 +27,4 @@ def audit_page(request: Request, db: Db, ctx: Ctx) -> Response:
 @api.get("/workspaces/{ws}/audit", response_model=AuditPage, summary="The workspace's audit log")
 def api_audit(db: Db, ctx: Ctx, params: Annotated[ListParams, Depends(AUDIT_LIST.dependency())]) -> AuditPage:
     page = paginate(db, entries_of_workspace(ctx.id), AUDIT_LIST, params)
-    return AuditPage(
-        items=[AuditEntryOut.model_validate(e) for e in page.items],
-        total=page.total,
-        page=page.page,
-        per_page=page.per_page,
-    )
+    return AuditPage.of(page, [AuditEntryOut.model_validate(e) for e in page.items])

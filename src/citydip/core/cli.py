@@ -14,11 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from citydip.audit.recorder import Actor, install_audit, set_actor
+from citydip.core.actor import Actor, set_actor
 from citydip.core.config import Settings, get_settings
 from citydip.core.database import make_engine, make_sessionmaker, transaction
 from citydip.core.errors import AppError
-from citydip.core.tenancy import Scope, install_tenancy, set_scope
+from citydip.core.tenancy import Scope, set_scope
 
 console = Console()
 err_console = Console(stderr=True)
@@ -59,11 +59,9 @@ def engine_for(settings: Settings | None = None) -> Engine:
 @contextmanager
 def cli_session(scope: Scope | None = None) -> Iterator[Session]:
     """One transaction for a command, with system scope and the OS user as actor (audit)."""
-    install_tenancy()
-    install_audit()
-    from citydip.domains import load_models
+    from citydip.domains import install_session_hooks
 
-    load_models()
+    install_session_hooks()
     factory = make_sessionmaker(engine_for())
     with transaction(factory) as session:
         set_scope(session, scope or Scope.system_scope("cli"))

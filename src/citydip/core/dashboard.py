@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from citydip.core.web import WorkspaceContext
+from citydip.core.context import WorkspaceContext
 from citydip.domains import rooms
 
 

@@ -72,8 +72,9 @@ class PermissionDenied(AppError):
 class NotAuthenticated(AppError):
     """Sign-in is needed."""
 
-    def __init__(self, message: str = "Please sign in.") -> None:
+    def __init__(self, message: str = "Please sign in.", reason: str = "sign_in") -> None:
         super().__init__(message, status_code=401, code="not_authenticated")
+        self.reason = reason  # a key the sign-in page knows (``core.pages.LOGIN_REASONS``), never free text
 
 
 class ValidationFailed(AppError):

@@ -13,9 +13,10 @@ import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, cast
+from typing import Any, Generic, Literal, Self, TypeVar, cast
 
 from fastapi import Query, Request
+from pydantic import BaseModel, Field
 from sqlalchemy import Boolean, ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -123,6 +124,27 @@ class Page(Generic[T]):
     @property
     def has_prev(self) -> bool:
         return self.page > 1
+
+
+class PageOut(BaseModel, Generic[T]):
+    """One page of a list in the API; subclass it per list (``class PartnerPage(PageOut[PartnerOut])``) so the
+    OpenAPI schema keeps a readable name, and build it with ``PartnerPage.of(page, items)``."""
+
+    items: list[T]
+    total: int
+    total_capped: bool = Field(
+        False,
+        description="True when there are more matches than `total` (counts stop at 10,000)",
+    )
+    page: int
+    per_page: int
+
+    @classmethod
+    def of(cls, page: Page[Any], items: list[T]) -> Self:
+        """The API page of a ``Page`` whose rows were turned into ``items``."""
+        return cls(
+            items=items, total=page.total, total_capped=page.capped, page=page.page, per_page=page.per_page
+        )
 
 
 @dataclass(frozen=True)

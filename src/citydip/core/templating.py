@@ -10,7 +10,6 @@ import datetime as dt
 import math
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
@@ -19,16 +18,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from citydip.core.i18n import _, get_locale, ngettext
-from citydip.domains import DOMAIN_PACKAGES, nav_items
+from citydip.domains import folders, nav_items
 
 
 def template_dirs() -> list[str]:
     """The shell's templates first, then each domain's."""
     dirs = [str(resources.files("citydip.web").joinpath("templates"))]
-    for package in DOMAIN_PACKAGES:
-        path = Path(str(resources.files(package))) / "templates"
-        if path.is_dir():
-            dirs.append(str(path))
+    dirs.extend(str(path) for _package, path in folders("templates"))
     return dirs
 
 
@@ -101,6 +97,7 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """Render a page with the shell's context (principal, workspace, CSRF token, flash messages)."""
+    from citydip.core.pages import flash_message
     from citydip.core.web import csrf_token, finish_anon_cookie
 
     principal = getattr(request.state, "principal", None)
@@ -111,7 +108,7 @@ def render(
         "ctx": getattr(request.state, "workspace_ctx", None),
         "csrf_token": csrf_token(request),
         "static": static_url,
-        "flash": request.query_params.get("flash", ""),
+        "flash": flash_message(request),
         "htmx": request.headers.get("hx-request") == "true",
         "Markup": Markup,
     }

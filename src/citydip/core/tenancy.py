@@ -2,7 +2,7 @@
 
 Two layers, so that forgetting one is not a leak:
 
-1. Repositories (``TenantRepository``) start every query from ``workspace_id == <current workspace>``.
+1. Repositories start every query from ``workspace_id == ctx.id`` (a ``WorkspaceId`` from ``core.context``).
 2. A session-wide safety net (``install_tenancy``) adds, to every ORM SELECT, UPDATE and DELETE that touches a
    tenant table, the criteria of the session's ``Scope``: rows of the principal's own workspaces, plus
    network-shared rows of peer workspaces, plus public rows. A session without a scope refuses to query tenant

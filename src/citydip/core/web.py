@@ -1,17 +1,19 @@
-"""Request plumbing: one transaction per request, the principal, workspace context and CSRF.
+"""Request plumbing: one transaction per request, who is asking, the workspace context and CSRF.
 
 ``DbRoute`` opens a session before the handler runs, binds an anonymous scope, and commits after the response
 is built when its status is below 400; any exception or error status rolls the whole request back.
+
+Who is asking is worked out by the ``Gate`` the app registers at start-up, so this module names no domain;
+the context types themselves live in ``core.context`` (free of FastAPI) for services and repositories.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_address
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -19,20 +21,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.background import BackgroundTasks
 from starlette.concurrency import run_in_threadpool
 
-from citydip.accounts import service as accounts
-from citydip.accounts.lastuse import LastUse
-from citydip.accounts.models import ApiToken, User, UserSession
-from citydip.accounts.security import same, sign, token_digest
-from citydip.audit.recorder import Actor, set_actor
+from citydip.core.actor import Actor, set_actor
 from citydip.core.config import Settings
+from citydip.core.context import Principal, PublicSite, UserRecord, WorkspaceContext, WorkspaceRecord
 from citydip.core.database import open_session
-from citydip.core.errors import CsrfFailed, NotAuthenticated, NotFound, PermissionDenied
+from citydip.core.errors import CsrfFailed, NotAuthenticated, NotFound
 from citydip.core.i18n import _, set_locale
-from citydip.core.tenancy import Role, Scope, set_scope
+from citydip.core.security import same, sign, token_digest
+from citydip.core.tenancy import Scope, set_scope
 from citydip.core.writegate import WriteGate
-from citydip.workspaces import repository as ws_repo
-from citydip.workspaces.models import Workspace
-from citydip.workspaces.service import scope_for
 
 SESSION_COOKIE = "citydip_session"
 ANON_COOKIE = "citydip_anon"
@@ -41,17 +38,42 @@ CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+class ShowInstead(Exception):
+    """Raised by a handler to answer with another page once the transaction is rolled back.
+
+    ``core.pages.form_errors`` raises it so a rejected form is shown again with its errors; views never roll
+    back themselves.
+    """
+
+    def __init__(self, respond: Callable[[], Response]) -> None:
+        super().__init__("show another page instead")
+        self.respond = respond
+
+
+_OWN_TRANSACTIONS = "__citydip_own_transactions__"
+EndpointT = TypeVar("EndpointT", bound=Callable[..., Any])
+
+
+def own_transactions(endpoint: EndpointT) -> EndpointT:
+    """Mark an unsafe endpoint whose request session only reads: it writes in short transactions of its own.
+
+    For the rare handler that must not hold the write lock for its whole run (sign-in: the slow password
+    check sits between two small writes). Put it under the ``@router.post(...)`` line.
+    """
+    setattr(endpoint, _OWN_TRANSACTIONS, True)
+    return endpoint
+
+
 class DbRoute(APIRoute):
     """A route whose request is one database transaction.
 
     Unsafe methods (POST, PUT, PATCH, DELETE) are writers: their body is read first, then they queue at the
     app's write gate (SQLite) and open a writer session whose transaction takes the write lock when it begins.
-    GET requests are readers: a deferred transaction that never waits for writers (see core/database.py).
+    GET requests are readers: a read-only transaction that never waits for writers (see core/database.py).
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
-
         own = getattr(self.endpoint, _OWN_TRANSACTIONS, False)
 
         async def handler(request: Request) -> Response:
@@ -68,27 +90,6 @@ class DbRoute(APIRoute):
         return handler
 
 
-_NO_GATE = WriteGate(enabled=False)
-
-
-def _record_last_use_after(request: Request, response: Response, gate: WriteGate) -> None:
-    """Write noted session/token uses after the response is sent, as a writer of its own (never fails it)."""
-    last_use: LastUse | None = getattr(request.app.state, "last_use", None)
-    if last_use is None or not last_use.pending():
-        return
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-
-    async def flush() -> None:
-        async with gate.hold():
-            await run_in_threadpool(last_use.flush, factory)
-
-    tasks = BackgroundTasks()
-    if response.background is not None:
-        tasks.add_task(response.background)
-    tasks.add_task(flush)
-    response.background = tasks
-
-
 async def _run_in_transaction(
     request: Request, original: Callable[[Request], Coroutine[Any, Any, Response]], write: bool
 ) -> Response:
@@ -98,7 +99,12 @@ async def _run_in_transaction(
     set_actor(db, Actor("anonymous"))
     request.state.db = db
     try:
-        response = await original(request)
+        try:
+            response = await original(request)
+        except ShowInstead as instead:
+            # Undo the failed change first, so the page shown instead reads the state before it.
+            await run_in_threadpool(db.rollback)
+            response = await run_in_threadpool(instead.respond)
         if response.status_code < 400:
             await run_in_threadpool(db.commit)
         else:
@@ -113,18 +119,37 @@ async def _run_in_transaction(
         await run_in_threadpool(db.close)
 
 
-_OWN_TRANSACTIONS = "__citydip_own_transactions__"
-EndpointT = TypeVar("EndpointT", bound=Callable[..., Any])
+_NO_GATE = WriteGate(enabled=False)
 
 
-def own_transactions(endpoint: EndpointT) -> EndpointT:
-    """Mark an unsafe endpoint whose request session only reads: it writes in short transactions of its own.
+class LastUseBuffer(Protocol):
+    """Session and token uses noted during requests, written after them (``accounts.lastuse.LastUse``)."""
 
-    For the rare handler that must not hold the write lock for its whole run (sign-in: the slow password
-    check sits between two small writes). Put it under the ``@router.post(...)`` line.
-    """
-    setattr(endpoint, _OWN_TRANSACTIONS, True)
-    return endpoint
+    def pending(self) -> bool:
+        """Whether there is anything to write."""
+        ...
+
+    def flush(self, factory: sessionmaker[Session]) -> int:
+        """Write the pending marks in a transaction of their own; never raises."""
+        ...
+
+
+def _record_last_use_after(request: Request, response: Response, gate: WriteGate) -> None:
+    """Write noted session/token uses after the response is sent, as a writer of its own (never fails it)."""
+    last_use: LastUseBuffer | None = getattr(request.app.state, "last_use", None)
+    if last_use is None or not last_use.pending():
+        return
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+
+    async def flush() -> None:
+        async with gate.hold():
+            await run_in_threadpool(last_use.flush, factory)
+
+    tasks = BackgroundTasks()
+    if response.background is not None:
+        tasks.add_task(response.background)
+    tasks.add_task(flush)
+    response.background = tasks
 
 
 def get_db(request: Request) -> Session:
@@ -143,40 +168,22 @@ Db = Annotated[Session, Depends(get_db)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 
 
-@dataclass
-class Principal:
-    """Who is asking, and what they may see."""
+class Gate(Protocol):
+    """Tells core who is asking and which workspace an address names, without core naming a domain.
 
-    kind: Literal["anonymous", "session", "token"]
-    scope: Scope
-    user: User | None = None
-    session_row: UserSession | None = None
-    token: ApiToken | None = None
-    roles: dict[int, Role] = field(default_factory=dict)
-    session_expired: bool = False
+    The app registers one at start-up (``app.state.gate``; ``citydip.web.identity`` reads sessions and tokens
+    from the accounts domain and workspaces from the workspaces domain).
+    """
 
-    @property
-    def authenticated(self) -> bool:
-        return self.user is not None
+    def principal(
+        self, db: Session, *, bearer: str | None, session_cookie: str | None, idle: timedelta
+    ) -> Principal:
+        """The principal behind a bearer token or a session cookie (anonymous without either)."""
+        ...
 
-    def may_change(self) -> bool:
-        """Whether the user's rights beyond workspace records (coordinating a network, administering the
-        platform) may change things: through a browser session yes; through an API token only when the
-        token's role (capped by the membership) can edit, so a viewer token stays read-only everywhere."""
-        if self.user is None:
-            return False
-        if self.token is None:
-            return True
-        role = self.roles.get(self.token.workspace_id)
-        return role is not None and role.can_edit
-
-    @property
-    def label(self) -> str:
-        if self.user is None:
-            return "anonymous"
-        if self.token is not None:
-            return f"{self.user.email} (token {self.token.prefix}…)"
-        return self.user.email
+    def workspace(self, db: Session, slug: str) -> WorkspaceRecord | None:
+        """The workspace with this slug, or None."""
+        ...
 
 
 def client_ip(request: Request) -> str:
@@ -211,39 +218,24 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
+def _gate(request: Request) -> Gate:
+    gate: Gate = request.app.state.gate
+    return gate
+
+
 def resolve_principal(request: Request) -> Principal:
-    """Work out the principal from a bearer token or the session cookie; binds scope and actor."""
+    """Work out the principal from a bearer token or the session cookie; binds scope, actor and locale."""
     cached = getattr(request.state, "principal", None)
     if isinstance(cached, Principal):
         return cached
     db = get_db(request)
     settings = get_settings_dep(request)
-    principal = Principal("anonymous", Scope.anonymous())
-    bearer = _bearer(request)
-    if bearer is not None:
-        token = accounts.resolve_api_token(db, bearer)
-        user = db.get(User, token.user_id) if token else None
-        if token is None or user is None or not user.is_active:
-            raise NotAuthenticated(_("The API token is not valid, has expired or was revoked."))
-        member_roles = accounts.roles_of(db, user.id)
-        roles: dict[int, Role] = {}
-        if token.workspace_id in member_roles:
-            roles[token.workspace_id] = accounts.effective_role(
-                Role(token.role), member_roles[token.workspace_id]
-            )
-        scope = scope_for(db, f"token:{token.prefix}", roles, None)
-        principal = Principal("token", scope, user=user, token=token, roles=roles)
-        _note_use(request, "token", token.id, token.last_used_at)
-    elif cookie := request.cookies.get(SESSION_COOKIE):
-        row = accounts.resolve_session(db, cookie, idle=timedelta(hours=settings.session_idle_hours))
-        user = db.get(User, row.user_id) if row else None
-        if row is None or user is None or not user.is_active:
-            principal.session_expired = True
-        else:
-            roles = accounts.roles_of(db, user.id)
-            scope = scope_for(db, user.email, roles, user.id)
-            principal = Principal("session", scope, user=user, session_row=row, roles=roles)
-            _note_use(request, "session", row.id, row.last_seen_at)
+    principal = _gate(request).principal(
+        db,
+        bearer=_bearer(request),
+        session_cookie=request.cookies.get(SESSION_COOKIE),
+        idle=timedelta(hours=settings.session_idle_hours),
+    )
     set_scope(db, principal.scope)
     set_actor(db, Actor(principal.label, principal.user.id if principal.user else None))
     if principal.user is not None:
@@ -252,67 +244,34 @@ def resolve_principal(request: Request) -> Principal:
     return principal
 
 
-def _note_use(request: Request, kind: str, row_id: int, stored: datetime | None) -> None:
-    last_use: LastUse | None = getattr(request.app.state, "last_use", None)
-    if last_use is not None:
-        last_use.note(kind, row_id, stored)
-
-
 CurrentPrincipal = Annotated[Principal, Depends(resolve_principal)]
 
 
-def require_user(principal: CurrentPrincipal) -> User:
+def require_user(principal: CurrentPrincipal) -> UserRecord:
     """The signed-in user, or 401 (HTML pages redirect to the sign-in page)."""
     if principal.user is None:
-        message = "Your session has expired. Please sign in again." if principal.session_expired else None
-        raise NotAuthenticated(message or "Please sign in.")
+        if principal.session_expired:
+            raise NotAuthenticated(_("Your session has expired. Please sign in again."), reason="expired")
+        raise NotAuthenticated(_("Please sign in."))
     return principal.user
 
 
-CurrentUser = Annotated[User, Depends(require_user)]
+CurrentUser = Annotated[UserRecord, Depends(require_user)]
 
 
-def require_admin(principal: CurrentPrincipal, user: CurrentUser) -> User:
+def require_admin(principal: CurrentPrincipal, user: CurrentUser) -> UserRecord:
     """A signed-in platform administrator (not through a read-only API token)."""
     if not user.is_admin or not principal.may_change():
         raise NotFound()
     return user
 
 
-@dataclass(frozen=True)
-class WorkspaceContext:
-    """The workspace a request works in, and the caller's role there."""
-
-    workspace: Workspace
-    role: Role
-    principal: Principal
-
-    @property
-    def id(self) -> int:
-        return self.workspace.id
-
-    @property
-    def slug(self) -> str:
-        return self.workspace.slug
-
-    def require_edit(self) -> None:
-        """Raise unless the caller may edit this workspace's records."""
-        if not self.role.can_edit:
-            raise PermissionDenied(_("Your role in this workspace is read-only."))
-
-    def require_manage(self) -> None:
-        """Raise unless the caller owns this workspace."""
-        if not self.role.can_manage:
-            raise PermissionDenied(_("Only the workspace's owners can do this."))
-
-
 def workspace_context(request: Request, ws: str, principal: CurrentPrincipal) -> WorkspaceContext:
     """Resolve ``{ws}`` for a member; anyone else gets 404 so existence does not leak."""
-    db = get_db(request)
-    workspace = ws_repo.workspace_by_slug(db, ws)
-    if workspace is None or workspace.id not in principal.roles:
+    workspace = _gate(request).workspace(get_db(request), ws)
+    if workspace is None:
         raise NotFound(_("This workspace does not exist or you are not a member of it."))
-    ctx = WorkspaceContext(workspace, principal.roles[workspace.id], principal)
+    ctx = WorkspaceContext.for_member(workspace, principal)
     request.state.workspace_ctx = ctx
     return ctx
 
@@ -320,22 +279,23 @@ def workspace_context(request: Request, ws: str, principal: CurrentPrincipal) ->
 Ctx = Annotated[WorkspaceContext, Depends(workspace_context)]
 
 
-def public_workspace(request: Request, ws: str) -> Workspace:
+def public_workspace(request: Request, ws: str) -> PublicSite:
     """A workspace for public pages (its public site must be on)."""
     resolve_principal(request)
-    workspace = ws_repo.workspace_by_slug(get_db(request), ws)
+    workspace = _gate(request).workspace(get_db(request), ws)
     if workspace is None or not workspace.public_site:
         raise NotFound(_("No such public site."))
-    return workspace
+    return PublicSite(workspace)
 
 
-PublicWorkspace = Annotated[Workspace, Depends(public_workspace)]
+PublicWorkspace = Annotated[PublicSite, Depends(public_workspace)]
 
 
 # --- CSRF -------------------------------------------------------------------------------------------------
 
 
-def _csrf_binding(request: Request) -> str | None:
+def csrf_binding(request: Request) -> str | None:
+    """What this browser's CSRF tokens (and flash messages) are bound to: its session, or its anonymous cookie."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         return "s:" + token_digest(cookie)
@@ -343,13 +303,16 @@ def _csrf_binding(request: Request) -> str | None:
     return "a:" + anon if anon else None
 
 
+def new_anon_binding(request: Request) -> str:
+    """Start an anonymous binding for a browser without cookies (``finish_anon_cookie`` persists it)."""
+    anon = secrets.token_urlsafe(24)
+    request.state.new_anon = anon
+    return "a:" + anon
+
+
 def csrf_token(request: Request) -> str:
     """The CSRF token for forms on this page (bound to the session, or to an anonymous cookie)."""
-    binding = _csrf_binding(request)
-    if binding is None:
-        anon = secrets.token_urlsafe(24)
-        request.state.new_anon = anon
-        binding = "a:" + anon
+    binding = csrf_binding(request) or new_anon_binding(request)
     secret: str = request.app.state.secret_key
     return sign(secret, "csrf:" + binding)
 
@@ -364,7 +327,7 @@ async def verify_csrf(request: Request) -> None:
     """Refuse unsafe requests without a valid token, except bearer-token API calls (no ambient cookies)."""
     if _bearer(request) is not None:
         return
-    binding = _csrf_binding(request)
+    binding = csrf_binding(request)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         content_type = request.headers.get("content-type", "")

@@ -3,18 +3,20 @@ attachments."""
 
 from __future__ import annotations
 
+import inspect
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from citydip.core import files
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import ValidationFailed
-from citydip.core.listing import ListParams, paginate
-from citydip.core.web import AppSettings, Ctx, Db, DbRoute, WorkspaceContext
+from citydip.core.listing import ListParams, PageOut, paginate
+from citydip.core.web import AppSettings, Ctx, Db, DbRoute
 from citydip.practices import repository as repo
 from citydip.practices import searching, service
 from citydip.practices.models import Practice, PracticeAttachment
@@ -31,13 +33,8 @@ from citydip.practices.schemas import (
 api = APIRouter(route_class=DbRoute, tags=["practices"])
 
 
-class PracticePage(BaseModel):
+class PracticePage(PageOut[PracticeOut]):
     """A page of the workspace's own practices."""
-
-    items: list[PracticeOut]
-    total: int
-    page: int
-    per_page: int
 
 
 def practice_out(db: Session, ctx: Ctx, practice: Practice) -> PracticeOut:
@@ -101,12 +98,37 @@ def hit_out(hit: searching.PracticeHit) -> PracticeHitOut:
     )
 
 
-def _strict(request: Request) -> searching.SearchResult:
-    """Search parameters for the API: a malformed filter is a 422 naming it (the query text never is)."""
-    params, problems = searching.parse_params(request.query_params)
-    if problems:
-        raise ValidationFailed("Some search parameters are not valid.", problems)
-    return searching.SearchResult(params)
+def search_query(*names: str) -> Callable[..., searching.SearchResult]:
+    """A dependency reading search parameters strictly (a malformed filter is a 422 naming it; the query text
+    never is); ``names`` are the ones documented in OpenAPI, from ``searching.SEARCH_PARAMS``."""
+    parameters = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    for param in searching.SEARCH_PARAMS:
+        if param.name not in names:
+            continue
+        annotation: Any = list[str] | None if param.multiple else str | None
+        default: Any = Query(None, description=param.description)
+        if param.name == "q":
+            annotation, default = str, Query("", description=param.description)
+        parameters.append(
+            inspect.Parameter(
+                param.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+            )
+        )
+
+    def parse(request: Request, **_: Any) -> searching.SearchResult:
+        params, problems = searching.parse_params(request.query_params)
+        if problems:
+            raise ValidationFailed("Some search parameters are not valid.", problems)
+        return searching.SearchResult(params)
+
+    parse.__signature__ = inspect.Signature(parameters, return_annotation=searching.SearchResult)  # type: ignore[attr-defined]
+    return parse
+
+
+SearchQuery = Annotated[
+    searching.SearchResult, Depends(search_query(*(p.name for p in searching.SEARCH_PARAMS)))
+]
+LimitQuery = Annotated[searching.SearchResult, Depends(search_query("limit"))]
 
 
 @api.get("/workspaces/{ws}/practices", response_model=PracticePage, summary="The workspace's own practices")
@@ -114,12 +136,7 @@ def api_practices(
     db: Db, ctx: Ctx, params: Annotated[ListParams, Depends(repo.PRACTICE_LIST.dependency())]
 ) -> PracticePage:
     page = paginate(db, repo.own_practices(ctx.id), repo.PRACTICE_LIST, params)
-    return PracticePage(
-        items=[practice_out(db, ctx, p) for p in page.items],
-        total=page.total,
-        page=page.page,
-        per_page=page.per_page,
-    )
+    return PracticePage.of(page, [practice_out(db, ctx, p) for p in page.items])
 
 
 @api.get(
@@ -127,25 +144,7 @@ def api_practices(
     response_model=SearchOut,
     summary="Search own and shared practices by keywords and meaning, in any language",
 )
-def api_search(
-    request: Request,
-    db: Db,
-    ctx: Ctx,
-    q: Annotated[str, Query(description="Free text in any language; syntax characters are plain text")] = "",
-    sdg: Annotated[
-        list[str] | None, Query(description="Goal numbers 1-17 (repeat or comma-separate)")
-    ] = None,
-    challenge: Annotated[list[str] | None, Query(description="Challenge or hazard, e.g. heatwaves")] = None,
-    sector: Annotated[list[str] | None, Query(description="Sector, e.g. mobility")] = None,
-    country: Annotated[list[str] | None, Query(description="ISO 3166-1 alpha-2 code")] = None,
-    region: Annotated[list[str] | None, Query(description="UN M49 sub-region, e.g. Southern Europe")] = None,
-    city_size: Annotated[list[str] | None, Query(description="small, medium, large, metropolitan")] = None,
-    language: Annotated[list[str] | None, Query(description="ISO 639-1 code of the practice's text")] = None,
-    visibility: Annotated[list[str] | None, Query(description="private, network or public")] = None,
-    limit: Annotated[str | None, Query(description=f"Hits to return, 1-{searching.MAX_LIMIT}")] = None,
-    mode: Annotated[str | None, Query(description="hybrid (default), keyword or dense")] = None,
-) -> SearchOut:
-    result = _strict(request)
+def api_search(db: Db, ctx: Ctx, result: SearchQuery) -> SearchOut:
     hits = searching.search_practices(db, ctx, result.params)
     return SearchOut(query=result.params.q, hits=[hit_out(h) for h in hits])
 
@@ -185,15 +184,8 @@ def api_practice(db: Db, ctx: Ctx, practice_id: uuid.UUID) -> PracticeOut:
     response_model=SearchOut,
     summary="More like this: practices close in meaning, in any language",
 )
-def api_similar(
-    request: Request,
-    db: Db,
-    ctx: Ctx,
-    practice_id: uuid.UUID,
-    limit: Annotated[str | None, Query(description=f"Hits to return, 1-{searching.MAX_LIMIT}")] = None,
-) -> SearchOut:
+def api_similar(db: Db, ctx: Ctx, practice_id: uuid.UUID, result: LimitQuery) -> SearchOut:
     practice = service.get_visible(db, ctx, practice_id)
-    result = _strict(request)
     hits = searching.similar_practices(db, ctx, practice, result.params)
     return SearchOut(query="", hits=[hit_out(h) for h in hits])
 

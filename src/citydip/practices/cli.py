@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from citydip.core.cli import cli_session, console, err_console, fail, group, print_json, progress, run
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem
 from citydip.core.tenancy import Visibility
 from citydip.practices import indexing, searching, service
@@ -22,8 +23,8 @@ from citydip.workspaces import service as workspaces
 MAX_SHOWN_PROBLEMS = 50
 
 
-def _ctx(session: Any, slug: str) -> service.CliWorkspace:
-    return service.CliWorkspace(workspaces.require_workspace(session, slug))
+def _ctx(session: Any, slug: str) -> WorkspaceContext:
+    return workspaces.operator_context(session, slug)
 
 
 def import_cmd(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.dashboard import Panel
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
 from citydip.practices import repository as repo
 
 

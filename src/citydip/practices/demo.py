@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext, WorkspaceRecord
 from citydip.practices import service
 from citydip.practices.schemas import PracticeIn
-from citydip.workspaces.models import Workspace
 
 SOURCE = "CityDip demo (sample)"
 SAMPLE_NOTE = "Sample record written for the CityDip demo; not a real practice."
@@ -89,9 +89,9 @@ SAMPLES: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def seed(session: Session, workspace: Workspace) -> None:
+def seed(session: Session, workspace: WorkspaceRecord) -> None:
     """Add the sample practices of a demo workspace (nothing for other workspaces)."""
-    ctx = service.CliWorkspace(workspace)
+    ctx = WorkspaceContext.for_operator(workspace, label="demo")
     for n, fields in enumerate(SAMPLES.get(workspace.slug, []), start=1):
         data = PracticeIn.model_validate(
             {**fields, "external_id": f"demo-{workspace.slug}-{n}", "source": SOURCE}

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from citydip.audit.recorder import record
+from citydip.core.context import WorkspaceContext
 from citydip.core.database import new_id, utcnow
 from citydip.core.errors import FieldProblem, ValidationFailed
 from citydip.core.tenancy import Visibility
@@ -26,7 +27,7 @@ from citydip.practices import indexing
 from citydip.practices import repository as repo
 from citydip.practices.importers import importer_for
 from citydip.practices.models import Practice
-from citydip.practices.service import Resolver, WorkspaceRef, column_values, search_key_for, validate
+from citydip.practices.service import Resolver, column_values, search_key_for, validate
 
 INDEX_BATCH = 500
 Progress = Callable[[str, int, int], None]
@@ -79,7 +80,7 @@ def _same(practice: Practice, values: dict[str, Any]) -> bool:
 
 def import_practices(
     session: Session,
-    ctx: WorkspaceRef,
+    ctx: WorkspaceContext,
     path: Path,
     fmt: str | None = None,
     *,
@@ -189,7 +190,7 @@ def import_practices(
 
 def _write(
     session: Session,
-    ctx: WorkspaceRef,
+    ctx: WorkspaceContext,
     inserts: list[dict[str, Any]],
     updates: list[tuple[Practice, dict[str, Any]]],
 ) -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceRecord
 from citydip.core.i18n import _
 from citydip.core.public import Section
 from citydip.practices import repository as repo
 from citydip.practices.models import Practice
-from citydip.workspaces.models import Workspace
 
 ON_FRONT_PAGE = 10
 
 
-def sections(db: Session, workspace: Workspace) -> list[Section]:
+def sections(db: Session, workspace: WorkspaceRecord) -> list[Section]:
     """The newest public practices, with a link to all of them (nothing when none is public)."""
     stmt = repo.published_practices(workspace.id)
     total = int(db.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem
 from citydip.core.tenancy import Visibility
 from citydip.practices import indexing
@@ -23,7 +24,7 @@ from citydip.practices import repository as repo
 from citydip.practices.models import Practice
 from citydip.practices.search import AccessRule, SearchFilters, SearchHit
 from citydip.practices.search.base import MODES
-from citydip.practices.service import WorkspaceRef, network_workspaces
+from citydip.practices.service import network_workspaces
 from citydip.practices.vocab import CITY_SIZES, norm_tag
 
 DEFAULT_LIMIT = 20
@@ -85,7 +86,31 @@ class SearchParams:
         )
 
 
-FACET_PARAMS = ("sdg", "challenge", "sector", "country", "region", "city_size", "language", "visibility")
+@dataclass(frozen=True)
+class SearchParam:
+    """One search parameter as pages, the API and the command line accept it (``parse_params`` reads it)."""
+
+    name: str
+    description: str
+    multiple: bool = False
+
+
+SEARCH_PARAMS: tuple[SearchParam, ...] = (
+    SearchParam("q", "Free text in any language; syntax characters are plain text"),
+    SearchParam("sdg", "Goal numbers 1-17 (repeat or comma-separate)", True),
+    SearchParam("challenge", "Challenge or hazard, e.g. heatwaves", True),
+    SearchParam("sector", "Sector, e.g. mobility", True),
+    SearchParam("country", "ISO 3166-1 alpha-2 code", True),
+    SearchParam("region", "UN M49 sub-region, e.g. Southern Europe", True),
+    SearchParam("city_size", "small, medium, large, metropolitan", True),
+    SearchParam("language", "ISO 639-1 code of the practice's text", True),
+    SearchParam("visibility", "private, network or public", True),
+    SearchParam("limit", f"Hits to return, 1-{MAX_LIMIT}"),
+    SearchParam("mode", "hybrid (default), keyword or dense"),
+)
+"""Every search parameter, declared once (the API documents these in OpenAPI from this table)."""
+
+FACET_PARAMS = tuple(p.name for p in SEARCH_PARAMS if p.multiple)
 
 
 def _values(params: Mapping[str, Any], name: str) -> list[str]:
@@ -182,7 +207,7 @@ class SearchResult:
     problems: list[FieldProblem] = field(default_factory=list)
 
 
-def access_rule(session: Session, ctx: WorkspaceRef) -> tuple[AccessRule, frozenset[int]]:
+def access_rule(session: Session, ctx: WorkspaceContext) -> tuple[AccessRule, frozenset[int]]:
     """The index access rule of a workspace and the workspaces whose network practices it sees."""
     peers = network_workspaces(session, ctx.id)
     rule = AccessRule(
@@ -194,7 +219,7 @@ def access_rule(session: Session, ctx: WorkspaceRef) -> tuple[AccessRule, frozen
 
 
 def _resolve(
-    session: Session, ctx: WorkspaceRef, peers: frozenset[int], hits: list[SearchHit]
+    session: Session, ctx: WorkspaceContext, peers: frozenset[int], hits: list[SearchHit]
 ) -> list[PracticeHit]:
     rows = repo.visible_by_search_keys(session, ctx.id, peers, [h.id for h in hits])
     names = repo.workspace_slugs(session, {p.workspace_id for p in rows.values()})
@@ -222,7 +247,7 @@ def _resolve(
     return out
 
 
-def search_practices(session: Session, ctx: WorkspaceRef, params: SearchParams) -> list[PracticeHit]:
+def search_practices(session: Session, ctx: WorkspaceContext, params: SearchParams) -> list[PracticeHit]:
     """Search the practices this workspace may see; never raises on the query text."""
     rule, peers = access_rule(session, ctx)
     engine = indexing.engine_for(session)
@@ -230,14 +255,14 @@ def search_practices(session: Session, ctx: WorkspaceRef, params: SearchParams) 
     return _resolve(session, ctx, peers, hits)
 
 
-def search(session: Session, ctx: WorkspaceRef, raw: Mapping[str, Any]) -> SearchResult:
+def search(session: Session, ctx: WorkspaceContext, raw: Mapping[str, Any]) -> SearchResult:
     """Parse raw parameters leniently and search (what the page and the API call)."""
     params, problems = parse_params(raw)
     return SearchResult(params, search_practices(session, ctx, params), problems)
 
 
 def similar_practices(
-    session: Session, ctx: WorkspaceRef, practice: Practice, params: SearchParams | None = None
+    session: Session, ctx: WorkspaceContext, practice: Practice, params: SearchParams | None = None
 ) -> list[PracticeHit]:
     """Practices like this one ("more like this"), in any language, among those the workspace may see."""
     params = params or SearchParams(limit=5)
@@ -248,7 +273,7 @@ def similar_practices(
 
 
 def practices_from_similar_cities(
-    session: Session, ctx: WorkspaceRef, limit: int = 5
+    session: Session, ctx: WorkspaceContext, limit: int = 5
 ) -> list[Practice] | None:
     """Recent practices of workspaces that peer matching finds similar to this one; None until a matcher exists."""
     if not PEER_MATCHERS:

@@ -9,15 +9,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from citydip.core import files
+from citydip.core.context import WorkspaceContext
 from citydip.core.database import new_id
 from citydip.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from citydip.core.tenancy import Role, get_scope
+from citydip.core.validation import problems_of
 from citydip.practices import indexing
 from citydip.practices import repository as repo
 from citydip.practices.models import TEXT_FIELDS, Practice, PracticeAttachment, PracticePerson
@@ -27,42 +29,9 @@ from citydip.practices.search.sdg import suggest_sdgs
 from citydip.practices.vocab import city_size_for
 from citydip.reference import repository as ref_repo
 from citydip.reference.cities import country_code_for, resolve_city
-from citydip.workspaces.models import Workspace
 
 CITY_FUZZY_MIN = 95.0
 SEARCH_KEY_MASK = (1 << 62) - 1
-
-
-class WorkspaceRef(Protocol):
-    """The workspace a service works in (a request's ``WorkspaceContext`` or the CLI's ``CliWorkspace``)."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def slug(self) -> str: ...
-
-    def require_edit(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class CliWorkspace:
-    """A workspace addressed from the command line, where the operator has system rights."""
-
-    workspace: Workspace
-
-    @property
-    def id(self) -> int:
-        """The workspace id."""
-        return self.workspace.id
-
-    @property
-    def slug(self) -> str:
-        """The workspace slug."""
-        return self.workspace.slug
-
-    def require_edit(self) -> None:
-        """The command line may always edit."""
 
 
 def search_key_for(practice_id: uuid.UUID) -> int:
@@ -70,25 +39,12 @@ def search_key_for(practice_id: uuid.UUID) -> int:
     return practice_id.int & SEARCH_KEY_MASK
 
 
-def problems_from(
-    exc: ValidationError, row: int | None = None, file: str | None = None, prefix: str = ""
-) -> list[FieldProblem]:
-    """Turn pydantic's errors into FieldProblems naming the field (and row and file for imports)."""
-    out = []
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        name = prefix + (".".join(loc) if loc else "record")
-        message = str(err["msg"]).removeprefix("Value error, ")
-        out.append(FieldProblem(name, message, row=row, file=file))
-    return out
-
-
 def validate(data: dict[str, Any], row: int | None = None, file: str | None = None) -> PracticeIn:
     """Validate raw practice fields; raise ValidationFailed naming each bad field."""
     try:
         return PracticeIn.model_validate(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", problems_from(exc, row, file)) from None
+        raise ValidationFailed("Some fields are not valid.", problems_of(exc, row, file, "record")) from None
 
 
 @dataclass
@@ -194,7 +150,7 @@ def column_values(
 
 
 def _check_external_id(
-    session: Session, ctx: WorkspaceRef, external_id: str | None, except_id: uuid.UUID | None = None
+    session: Session, ctx: WorkspaceContext, external_id: str | None, except_id: uuid.UUID | None = None
 ) -> None:
     if external_id and repo.external_id_taken(session, ctx.id, external_id, except_id):
         raise Conflict(
@@ -204,7 +160,7 @@ def _check_external_id(
 
 
 def create_practice(
-    session: Session, ctx: WorkspaceRef, data: PracticeIn, *, source: str = "", sample: bool = False
+    session: Session, ctx: WorkspaceContext, data: PracticeIn, *, source: str = "", sample: bool = False
 ) -> Practice:
     """Create a practice in the workspace and index it."""
     ctx.require_edit()
@@ -222,7 +178,9 @@ def create_practice(
     return practice
 
 
-def update_practice(session: Session, ctx: WorkspaceRef, practice: Practice, data: PracticeIn) -> Practice:
+def update_practice(
+    session: Session, ctx: WorkspaceContext, practice: Practice, data: PracticeIn
+) -> Practice:
     """Replace a practice's fields with the given ones and re-index it."""
     ctx.require_edit()
     if practice.workspace_id != ctx.id:
@@ -240,7 +198,9 @@ def update_practice(session: Session, ctx: WorkspaceRef, practice: Practice, dat
     return practice
 
 
-def set_people(session: Session, ctx: WorkspaceRef, practice: Practice, person_ids: list[uuid.UUID]) -> None:
+def set_people(
+    session: Session, ctx: WorkspaceContext, practice: Practice, person_ids: list[uuid.UUID]
+) -> None:
     """Link exactly these register people (of the same workspace) to a practice."""
     wanted = list(dict.fromkeys(person_ids))
     known = repo.existing_people(session, ctx.id, wanted)
@@ -261,7 +221,7 @@ def set_people(session: Session, ctx: WorkspaceRef, practice: Practice, person_i
 
 
 def delete_practice(
-    session: Session, ctx: WorkspaceRef, practice: Practice, data_dir: Path | None = None
+    session: Session, ctx: WorkspaceContext, practice: Practice, data_dir: Path | None = None
 ) -> None:
     """Delete a practice, its attachments (their files once the transaction commits) and its index entry."""
     ctx.require_edit()
@@ -277,7 +237,7 @@ def delete_practice(
 
 def add_attachment(
     session: Session,
-    ctx: WorkspaceRef,
+    ctx: WorkspaceContext,
     practice: Practice,
     filename: str,
     content: bytes,
@@ -302,7 +262,7 @@ def add_attachment(
 
 
 def delete_attachment(
-    session: Session, ctx: WorkspaceRef, attachment: PracticeAttachment, data_dir: Path | None = None
+    session: Session, ctx: WorkspaceContext, attachment: PracticeAttachment, data_dir: Path | None = None
 ) -> None:
     """Delete an attachment; its file goes once the transaction commits (with ``data_dir`` known)."""
     ctx.require_edit()
@@ -314,13 +274,15 @@ def delete_attachment(
     session.flush()
 
 
-def attachments_of(session: Session, ctx: WorkspaceRef, practice: Practice) -> Sequence[PracticeAttachment]:
+def attachments_of(
+    session: Session, ctx: WorkspaceContext, practice: Practice
+) -> Sequence[PracticeAttachment]:
     """The attachments of a practice the workspace may read (own or shared with it)."""
     return repo.visible_attachments(session, ctx.id, network_workspaces(session, ctx.id), practice.id)
 
 
 def get_visible_attachment(
-    session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID, attachment_id: uuid.UUID
+    session: Session, ctx: WorkspaceContext, practice_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> PracticeAttachment:
     """An attachment of a practice the workspace may read, or NotFound."""
     found = repo.visible_attachment(
@@ -332,7 +294,7 @@ def get_visible_attachment(
 
 
 def get_own_attachment(
-    session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID, attachment_id: uuid.UUID
+    session: Session, ctx: WorkspaceContext, practice_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> PracticeAttachment:
     """An attachment of one of the workspace's own practices, or NotFound."""
     found = repo.own_attachment(session, ctx.id, practice_id, attachment_id)
@@ -354,7 +316,7 @@ def network_workspaces(session: Session, workspace_id: int) -> frozenset[int]:
     return frozenset((scope.member_ids | scope.network_peers) - {workspace_id})
 
 
-def get_own(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID) -> Practice:
+def get_own(session: Session, ctx: WorkspaceContext, practice_id: uuid.UUID) -> Practice:
     """One of the workspace's own practices, or NotFound."""
     practice = repo.own_practice(session, ctx.id, practice_id)
     if practice is None:
@@ -362,7 +324,7 @@ def get_own(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID) -> Prac
     return practice
 
 
-def get_visible(session: Session, ctx: WorkspaceRef, practice_id: uuid.UUID) -> Practice:
+def get_visible(session: Session, ctx: WorkspaceContext, practice_id: uuid.UUID) -> Practice:
     """A practice the workspace may read (its own, or shared with it), or NotFound."""
     practice = repo.visible_practice(session, ctx.id, network_workspaces(session, ctx.id), practice_id)
     if practice is None:
@@ -416,7 +378,7 @@ def practice_form_values(practice: Practice) -> dict[str, Any]:
     return data
 
 
-def person_ids_of(session: Session, ctx: WorkspaceRef, practice: Practice) -> list[uuid.UUID]:
+def person_ids_of(session: Session, ctx: WorkspaceContext, practice: Practice) -> list[uuid.UUID]:
     """Ids of the register people linked to a practice (only the owning workspace sees them)."""
     if practice.workspace_id != ctx.id:
         return []

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Annotated, Any
-from urllib.parse import quote
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -19,6 +18,7 @@ from citydip.core import files
 from citydip.core.errors import AppError, FieldProblem, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import paginate
+from citydip.core.pages import Form, form_errors, redirect
 from citydip.core.templating import render
 from citydip.core.tenancy import Visibility
 from citydip.core.web import AppSettings, Ctx, Db, DbRoute
@@ -36,31 +36,6 @@ router = APIRouter(route_class=DbRoute, tags=["pages"])
 FIGURE_RE = re.compile(r"^(?P<label>.+?)\s*[=:]\s*(?P<value>-?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>.*)$")
 FORM_FIELDS = {"outcome_figures": "figures_text", "contacts": "contacts_text", "links": "links_text"}
 SIMILAR_ON_PAGE = 5
-
-
-async def _form(request: Request) -> FormData:
-    return await request.form()
-
-
-Form = Annotated[FormData, Depends(_form)]
-
-
-def _redirect(path: str, flash: str = "") -> RedirectResponse:
-    path, hash_, fragment = path.partition("#")  # the flash goes into the query, before any fragment
-    sep = "&" if "?" in path else "?"
-    return RedirectResponse(
-        path + (f"{sep}flash={quote(flash)}" if flash else "") + hash_ + fragment, status_code=303
-    )
-
-
-def _errors(exc: AppError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for problem in exc.details:
-        key = problem.field.split(".")[0]
-        errors.setdefault(FORM_FIELDS.get(key, key), problem.message)
-    if not errors:
-        errors["_"] = exc.message
-    return errors
 
 
 def _figures(text: str) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
@@ -266,7 +241,12 @@ def _save(request: Request, db: Session, ctx: Ctx, form: FormData, practice: Pra
             "practices/form.html",
             _form_context(db, ctx, _apply_suggestions(values, suggestions), {}, practice, suggestions),
         )
-    try:
+    with form_errors(
+        lambda errors: render(
+            request, "practices/form.html", _form_context(db, ctx, values, errors, practice)
+        ),
+        rename=FORM_FIELDS,
+    ):
         if problems:
             raise AppError(_("Some fields are not valid."), problems, status_code=422)
         valid = service.validate(data)
@@ -274,15 +254,7 @@ def _save(request: Request, db: Session, ctx: Ctx, form: FormData, practice: Pra
             practice = service.create_practice(db, ctx, valid, source=f"form:{_who(request)}")
         else:
             practice = service.update_practice(db, ctx, practice, valid)
-    except AppError as exc:
-        db.rollback()
-        return render(
-            request,
-            "practices/form.html",
-            _form_context(db, ctx, values, _errors(exc), practice),
-            status_code=exc.status_code,
-        )
-    return _redirect(f"/w/{ctx.slug}/practices/{practice.id}", _("Practice saved."))
+    return redirect(request, f"/w/{ctx.slug}/practices/{practice.id}", _("Practice saved."))
 
 
 def _who(request: Request) -> str:
@@ -356,16 +328,23 @@ def delete_practice_page(
 ) -> Response:
     ctx.require_edit()
     service.delete_practice(db, ctx, service.get_own(db, ctx, practice_id), settings.data_dir)
-    return _redirect(f"/w/{ctx.slug}/practices", _("Practice deleted."))
+    return redirect(request, f"/w/{ctx.slug}/practices", _("Practice deleted."))
 
 
 @router.post("/w/{ws}/practices/{practice_id}/attachments", include_in_schema=False)
-def attach_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID, form: Form) -> Response:
+def attach_page(
+    request: Request, db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID, form: Form
+) -> Response:
     ctx.require_edit()
     practice = service.get_own(db, ctx, practice_id)
     back = f"/w/{ctx.slug}/practices/{practice.id}#attachments"
     upload = form.get("file")
-    try:
+    with form_errors(
+        lambda errors: redirect(
+            request, back, _("Not attached: {reason}", reason="; ".join(errors.values()))
+        ),
+        rename=FORM_FIELDS,
+    ):
         if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise ValidationFailed(_("Choose a file."), [FieldProblem("file", _("choose a file to attach"))])
         service.add_attachment(
@@ -377,10 +356,7 @@ def attach_page(db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID,
             settings.data_dir,
             uploader(ctx),
         )
-    except AppError as exc:
-        db.rollback()
-        return _redirect(back, _("Not attached: {reason}", reason="; ".join(_errors(exc).values())))
-    return _redirect(back, _("File attached."))
+    return redirect(request, back, _("File attached."))
 
 
 @router.get("/w/{ws}/practices/{practice_id}/attachments/{attachment_id}", include_in_schema=False)
@@ -394,13 +370,18 @@ def download_page(
 
 @router.post("/w/{ws}/practices/{practice_id}/attachments/{attachment_id}/delete", include_in_schema=False)
 def delete_attachment_page(
-    db: Db, ctx: Ctx, settings: AppSettings, practice_id: uuid.UUID, attachment_id: uuid.UUID
+    request: Request,
+    db: Db,
+    ctx: Ctx,
+    settings: AppSettings,
+    practice_id: uuid.UUID,
+    attachment_id: uuid.UUID,
 ) -> Response:
     ctx.require_edit()
     service.delete_attachment(
         db, ctx, service.get_own_attachment(db, ctx, practice_id, attachment_id), settings.data_dir
     )
-    return _redirect(f"/w/{ctx.slug}/practices/{practice_id}#attachments", _("Attachment deleted."))
+    return redirect(request, f"/w/{ctx.slug}/practices/{practice_id}#attachments", _("Attachment deleted."))
 
 
 router.include_router(public_views.router)

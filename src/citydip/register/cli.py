@@ -11,16 +11,14 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from citydip.core.cli import cli_session, console, err_console, fail, group, print_json, run
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem
-from citydip.core.web import WorkspaceContext
-from citydip.workspaces.service import require_workspace
+from citydip.workspaces.service import operator_context
 
 
 def cli_context(session: Session, slug: str) -> WorkspaceContext:
     """A workspace context for the command line (the operator acts as the workspace's owner)."""
-    from citydip.register.demo import system_context
-
-    return system_context(require_workspace(session, slug))
+    return operator_context(session, slug)
 
 
 def _problems(problems: list[FieldProblem], limit: int = 50) -> None:

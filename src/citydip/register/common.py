@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
 
-from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,45 +13,6 @@ from citydip.reference.cities import country_code_for
 from citydip.reference.models import Country, SdgGoal
 from citydip.register.challenges.models import Challenge
 from citydip.register.vocab import Choices, codes
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def problems_of(exc: ValidationError, row: int | None = None, file: str | None = None) -> list[FieldProblem]:
-    """Pydantic errors as field problems (the field is the dotted location)."""
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ())) or "body"
-        message = str(err.get("msg", "invalid"))
-        out.append(FieldProblem(loc, message.removeprefix("Value error, "), row, file))
-    return out
-
-
-def validate(model: type[M], data: Mapping[str, Any]) -> M:
-    """Build a schema from form or file data (keys it does not know are left out; the API, which validates its
-    JSON bodies directly, refuses them) or raise ValidationFailed naming each field."""
-    try:
-        return model.model_validate({k: v for k, v in data.items() if k in model.model_fields})
-    except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", problems_of(exc)) from None
-
-
-def form_values(form: Any, multi: Iterable[str] = ()) -> dict[str, Any]:
-    """A submitted form as a dict: blank strings dropped, ``multi`` fields as lists."""
-    many = set(multi)
-    data: dict[str, Any] = {}
-    for key in set(form.keys()):
-        if key == "csrf_token":
-            continue
-        if key in many:
-            data[key] = [v for v in form.getlist(key) if isinstance(v, str) and v.strip()]
-            continue
-        value = form.get(key)
-        if isinstance(value, str) and value.strip() != "":
-            data[key] = value.strip()
-    for key in many:
-        data.setdefault(key, [])
-    return data
 
 
 def check_choice(value: str, choices: Choices, field: str) -> str:

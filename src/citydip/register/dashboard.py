@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from citydip.accounts import repository as accounts_repo
+from citydip.core.context import WorkspaceContext
 from citydip.core.dashboard import Panel
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
 from citydip.register.agreements import repository as agreements_repo
 from citydip.register.engagements import repository as engagements_repo
 from citydip.register.followups import repository as followups_repo

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citydip.accounts.models import Membership
-from citydip.core.tenancy import Role, Scope
-from citydip.core.web import Principal, WorkspaceContext
+from citydip.core.context import WorkspaceContext, WorkspaceRecord
 from citydip.reference.models import City, Country
 from citydip.register.agreements.schemas import AgreementIn
 from citydip.register.agreements.service import create_agreement
@@ -23,7 +22,6 @@ from citydip.register.followups.schemas import FollowUpIn
 from citydip.register.followups.service import create_followup
 from citydip.register.partners.schemas import PartnerIn, PersonIn
 from citydip.register.partners.service import create_partner, create_person
-from citydip.workspaces.models import Workspace
 
 SAMPLE = "Sample data for the CityDip demo."
 TWINS: dict[str, list[tuple[str, int | None, list[str]]]] = {
@@ -39,14 +37,9 @@ TWINS: dict[str, list[tuple[str, int | None, list[str]]]] = {
 }
 
 
-def system_context(workspace: Workspace) -> WorkspaceContext:
-    """A context acting as the workspace's owner (demo seeding, command line)."""
-    return WorkspaceContext(workspace, Role.owner, Principal("anonymous", Scope.system_scope("demo")))
-
-
-def seed(session: Session, workspace: Workspace) -> None:
+def seed(session: Session, workspace: WorkspaceRecord) -> None:
     """Add the sample partners, agreements, an engagement with gifts, and follow-ups."""
-    ctx = system_context(workspace)
+    ctx = WorkspaceContext.for_operator(workspace, label="demo")
     twins = TWINS.get(workspace.slug, [])
     home = session.get(City, workspace.city_id) if workspace.city_id else None
     home_name = home.name if home else workspace.name

@@ -10,13 +10,13 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceRecord
 from citydip.core.i18n import _
 from citydip.core.public import Section
 from citydip.register.agreements.models import Agreement
 from citydip.register.engagements.models import Engagement
 from citydip.register.partners.models import Partner
 from citydip.register.vocab import AGREEMENT_KINDS, ENGAGEMENT_KINDS, PARTNER_KINDS
-from citydip.workspaces.models import Workspace
 
 PUBLIC = "public"
 R = TypeVar("R", Agreement, Engagement, Partner)
@@ -39,13 +39,13 @@ def outcome_totals(engagements: Sequence[Engagement]) -> dict[str, Any]:
     return {"counts": {k: v for k, v in counts.items() if recorded[k]}, "investment": dict(investment)}
 
 
-def _published(db: Session, model: type[R], workspace: Workspace, *order: Any) -> Sequence[R]:
+def _published(db: Session, model: type[R], workspace: WorkspaceRecord, *order: Any) -> Sequence[R]:
     """The workspace's public rows of one record type, in this order (at most ``SHOWN``)."""
     stmt = select(model).where(model.workspace_id == workspace.id, model.visibility == PUBLIC)
     return db.scalars(stmt.order_by(*order).limit(SHOWN)).all()
 
 
-def sections(db: Session, workspace: Workspace) -> list[Section]:
+def sections(db: Session, workspace: WorkspaceRecord) -> list[Section]:
     """Public agreements, engagements and partners, newest first (only rows marked public are read)."""
     out = []
     agreements = _published(db, Agreement, workspace, Agreement.signed_on.desc(), Agreement.title)

@@ -11,18 +11,20 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from citydip.core.charts import ChartOptions, Series, bar_chart, horizontal_bars, line_chart
+from citydip.core.context import WorkspaceContext, WorkspaceRecord
 from citydip.core.i18n import _
 from citydip.core.templating import environment
+from citydip.core.vlr import VlrContext
 from citydip.reports.data import REPORTING_LABELS, IndicatorEntry, VlrData, gather
-from citydip.reports.rooms import VlrContext
 from citydip.sdgprogress.badges import BADGE_COLOURS
-from citydip.workspaces.models import Workspace
 
 _ID_RE = re.compile(r'\b(id|aria-labelledby)="([^"]*)"')
 
@@ -116,7 +118,14 @@ def render_html(data: VlrData) -> str:
         reporting_labels=REPORTING_LABELS,
         totals=data.totals,
         Markup=Markup,
+        stylesheet=Markup(stylesheet()),  # noqa: S704 (our own packaged CSS file, not user input)
     )
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The review's CSS (``static/vlr.css``), embedded so the HTML and the PDF stand on their own."""
+    return resources.files("citydip").joinpath("static", "vlr.css").read_text(encoding="utf-8")
 
 
 def render_pdf(html: str) -> tuple[bytes, int]:
@@ -128,15 +137,16 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     return pdf, len(document.pages)
 
 
-def vlr_title(workspace: Workspace, year: int) -> str:
+def vlr_title(workspace: WorkspaceRecord, year: int) -> str:
     """The review's title."""
     return _("Voluntary Local Review {year}: {name}", year=year, name=workspace.name)
 
 
-def build(db: Session, workspace: Workspace, year: int) -> VlrDocument:
+def build(db: Session, workspace_ctx: WorkspaceContext, year: int) -> VlrDocument:
     """Gather the data and write the review as HTML and PDF."""
     started = time.perf_counter()
-    ctx = VlrContext(workspace=workspace, year=year, generated_at=datetime.now(UTC))
+    ctx = VlrContext(workspace_ctx, year=year, generated_at=datetime.now(UTC))
+    workspace = workspace_ctx.workspace
     data = gather(db, ctx)
     html = render_html(data)
     pdf, pages = render_pdf(html)

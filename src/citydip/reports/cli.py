@@ -11,7 +11,7 @@ import typer
 
 from citydip.core.cli import cli_session, console, group, run
 from citydip.reports.service import parse_year, write_vlr
-from citydip.workspaces.service import require_workspace
+from citydip.workspaces.service import operator_context
 
 
 def vlr(
@@ -28,8 +28,7 @@ def vlr(
     def act() -> None:
         parse_year(year)
         with cli_session() as session:
-            ws = require_workspace(session, workspace)
-            document = write_vlr(session, ws, year)
+            document = write_vlr(session, operator_context(session, workspace), year)
         out.mkdir(parents=True, exist_ok=True)
         stem = "vlr-" + re.sub(r"[^a-z0-9-]+", "-", workspace.lower()) + f"-{year}"
         html_path, pdf_path = out / f"{stem}.html", out / f"{stem}.pdf"

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.vlr import VlrContext, VlrItem
 from citydip.reference import repository as ref_repo
 from citydip.reports import repository as repo
-from citydip.reports.rooms import VlrContext, VlrItem, items_for_goal, providers
+from citydip.reports.rooms import items_for_goal, providers
 from citydip.reports.texts import BLOCKS, paragraphs
 from citydip.sdg.models import CityIndicator
 from citydip.sdgprogress import repository as progress_repo

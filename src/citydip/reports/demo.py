@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceRecord
 from citydip.reports.models import VlrText
 from citydip.reports.texts import BLOCKS
-from citydip.workspaces.models import Workspace
 
 SAMPLE_TEXTS = {
     "approach": (
@@ -23,7 +23,7 @@ SAMPLE_TEXTS = {
 }
 
 
-def seed(session: Session, workspace: Workspace) -> None:
+def seed(session: Session, workspace: WorkspaceRecord) -> None:
     """Give a demo workspace two of the review's text blocks, marked as sample text."""
     titles = {b.key: b.title for b in BLOCKS}
     for key, body in SAMPLE_TEXTS.items():

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from citydip.core.i18n import _
 from citydip.core.listing import paginate
+from citydip.core.vlr import VlrContext, VlrItem
 from citydip.domains import DOMAIN_PACKAGES
-from citydip.reports.rooms import VlrContext, VlrItem
 
 MAX_ITEMS = 200
 Provider = Callable[[Session, VlrContext, int], list[VlrItem]]

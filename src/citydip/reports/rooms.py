@@ -1,59 +1,20 @@
-"""The ``vlr`` room: what other domains contribute to each goal of the Voluntary Local Review.
+"""Gathers the ``vlr`` room: what every domain contributes to each goal of the Voluntary Local Review.
 
-A domain adds ``citydip/<domain>/vlr.py`` with
-
-    def goal_items(db: Session, ctx: VlrContext, goal: int) -> list[VlrItem]: ...
-
-returning the records of the workspace ``ctx.id`` linked to SDG ``goal`` (practices, agreements,
-engagements...). ``ctx`` also carries ``workspace`` and ``year``. Domains without such a module are read by
-the built-in providers in ``citydip.reports.providers`` when their tables exist.
+The room's contract (``VlrContext``, ``VlrItem``) is in ``citydip.core.vlr``. Domains without such a module
+are read by the built-in providers in ``citydip.reports.providers`` when their tables exist.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from citydip.core.vlr import VlrContext, VlrItem
 from citydip.domains import rooms
-from citydip.workspaces.models import Workspace
 
 log = logging.getLogger("citydip.reports")
-
-
-@dataclass(frozen=True)
-class VlrContext:
-    """The workspace and year a VLR is written for."""
-
-    workspace: Workspace
-    year: int
-    generated_at: datetime
-
-    @property
-    def id(self) -> int:
-        """The workspace id (what repositories filter on)."""
-        return self.workspace.id
-
-
-@dataclass(frozen=True)
-class VlrItem:
-    """One record shown under a goal: a practice, an agreement, an engagement..."""
-
-    kind: str  # the section it is listed in, e.g. "Agreements"
-    title: str
-    when: str = ""  # a date or period, as text
-    detail: str = ""  # one line: partners, place, status...
-    order: int = 100  # sections sort by this, then by kind
-
-
-class GoalItems(Protocol):
-    """The signature a domain's ``vlr.goal_items`` has."""
-
-    def __call__(self, db: Session, ctx: VlrContext, goal: int) -> list[VlrItem]: ...
 
 
 Provider = Callable[[Session, VlrContext, int], list[VlrItem]]

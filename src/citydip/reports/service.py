@@ -6,14 +6,13 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem, ValidationFailed
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
 from citydip.reports import repository as repo
 from citydip.reports.builder import VlrDocument, build
 from citydip.reports.models import VlrDraft, VlrText
 from citydip.reports.texts import BLOCKS, MAX_BODY
-from citydip.workspaces.models import Workspace
 
 MIN_YEAR, MAX_YEAR = 2015, 2100
 
@@ -57,15 +56,15 @@ def save_texts(session: Session, ctx: WorkspaceContext, values: Mapping[str, str
     session.flush()
 
 
-def write_vlr(session: Session, workspace: Workspace, year: int) -> VlrDocument:
+def write_vlr(session: Session, ctx: WorkspaceContext, year: int) -> VlrDocument:
     """Write the review for a workspace and year (HTML and PDF), without storing it."""
-    return build(session, workspace, parse_year(year))
+    return build(session, ctx, parse_year(year))
 
 
 def create_draft(session: Session, ctx: WorkspaceContext, year: int) -> VlrDraft:
     """Write the review and keep it as a draft of the workspace (editors)."""
     ctx.require_edit()
-    document = write_vlr(session, ctx.workspace, year)
+    document = write_vlr(session, ctx, year)
     draft = VlrDraft(
         workspace_id=ctx.id,
         year=year,

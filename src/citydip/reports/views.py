@@ -8,12 +8,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from citydip.core.errors import NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import paginate
+from citydip.core.pages import redirect
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.reports import repository as repo
@@ -56,7 +57,7 @@ def write_vlr(request: Request, db: Db, ctx: Ctx, year: Annotated[str, Form()] =
             request, db, ctx, status=422, year=year, errors={p.field: p.message for p in exc.details}
         )
     message = _("VLR draft written: {pages} pages.", pages=draft.pages)
-    return RedirectResponse(f"/w/{ctx.slug}/reports?flash={message}", status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/reports", message)
 
 
 def _draft(db: Session, ctx: Ctx, vlr_draft_id: uuid.UUID) -> VlrDraft:
@@ -92,9 +93,9 @@ def draft_pdf(db: Db, ctx: Ctx, vlr_draft_id: uuid.UUID) -> Response:
 
 
 @router.post("/w/{ws}/reports/vlr/{vlr_draft_id}/delete", include_in_schema=False)
-def delete_draft(db: Db, ctx: Ctx, vlr_draft_id: uuid.UUID) -> Response:
+def delete_draft(request: Request, db: Db, ctx: Ctx, vlr_draft_id: uuid.UUID) -> Response:
     service.delete_draft(db, ctx, _draft(db, ctx, vlr_draft_id))
-    return RedirectResponse(f"/w/{ctx.slug}/reports?flash=" + _("Draft deleted."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/reports", _("Draft deleted."))
 
 
 def _texts_page(request: Request, db: Session, ctx: Ctx, status: int = 200, **extra: Any) -> Response:
@@ -119,7 +120,7 @@ async def save_texts(request: Request, db: Db, ctx: Ctx) -> Response:
     except ValidationFailed as exc:
         errors = {p.field: p.message for p in exc.details}
         return _texts_page(request, db, ctx, status=422, values=values, errors=errors)
-    return RedirectResponse(f"/w/{ctx.slug}/reports/texts?flash=" + _("Texts saved."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/reports/texts", _("Texts saved."))
 
 
 # --- API --------------------------------------------------------------------------------------------------

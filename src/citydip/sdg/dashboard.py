@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.dashboard import Panel
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
-from citydip.sdg import repository as repo
-from citydip.sdg.i18n import STATUS_LABELS
-from citydip.sdg.models import REPORTING_STATUSES
+from citydip.sdg.display import STATUS_LABELS
+from citydip.sdg.indicators import repository as repo
+from citydip.sdg.indicators.models import REPORTING_STATUSES
 
 
 def panels(db: Session, ctx: WorkspaceContext) -> list[Panel]:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from citydip.core.i18n import _
 from citydip.core.public import Section
-from citydip.sdg.models import CityIndicator
+from citydip.sdg.indicators.models import CityIndicator
 from citydip.workspaces.models import Workspace
 
 

@@ -1,15 +1,19 @@
 """City SDG index (the SDSN method): bounds, normalisation, goal scores, index, ranking and dashboards.
 
 Pure functions over plain mappings; see io.py for the CSV formats and docs/methods.md for the method.
+Every unit (city, country) is assessed on the indicators that apply to it: an indicator may apply to some
+groups of units only (``applies_to``) and may be shown on the dashboard without entering the score
+(``in_score``). Units missing more than ``max_missing`` percent of their applicable scored indicators are
+scored but not ranked, and stay out of the regional means that fill missing goals.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import numpy as np
 
@@ -22,6 +26,9 @@ from citydip.sdgindex.colours import (
     make_scale,
     rescale,
 )
+
+if TYPE_CHECKING:
+    from citydip.sdgindex.trends import GoalTrend, IndicatorTrend
 
 IndicatorDirection: TypeAlias = Literal["higher", "lower"]
 ImputeMode: TypeAlias = Literal["region"]
@@ -43,8 +50,13 @@ TOP_N = 5
 # Index values closer than this are treated as ties (they differ only by rounding noise).
 TIE_TOLERANCE = 1e-9
 
+# SDSN ranks a unit only when at most this share (percent) of its applicable indicators is missing.
+DEFAULT_MAX_MISSING = 20.0
+
 STATUS_RANKED = "ranked"
+STATUS_NOT_RANKED = "not_ranked"
 STATUS_NO_DATA = "no_data"
+STATUSES = (STATUS_RANKED, STATUS_NOT_RANKED, STATUS_NO_DATA)
 
 
 class SdgIndexError(ValueError):
@@ -69,11 +81,17 @@ class IndicatorSpec:
     red: float | None = None
     yellow: float | None = None
     where: str = ""
+    applies_to: tuple[str, ...] = ()
+    in_score: bool = True
 
     @property
     def higher_is_better(self) -> bool:
         """True when larger values are better."""
         return self.direction == "higher"
+
+    def applies(self, groups: Collection[str]) -> bool:
+        """Whether the indicator applies to a unit in these groups (see `applies_to_groups`)."""
+        return applies_to_groups(self.applies_to, groups)
 
     def label(self) -> str:
         """Indicator name with its source row, for messages."""
@@ -94,7 +112,12 @@ class Bounds:
 
 @dataclass
 class CityResult:
-    """Scores, colours, index and rank of one city."""
+    """Scores, colours, index and rank of one city.
+
+    `applicable` counts the indicators that apply to the city and enter the score; `indicators_used` those
+    of them with a value. `normalised` and `levels` cover every applicable indicator with a value,
+    dashboard-only ones included.
+    """
 
     city: str
     goal_scores: dict[str, float | None]
@@ -106,6 +129,20 @@ class CityResult:
     status: str
     normalised: dict[str, float] = field(default_factory=dict)
     levels: dict[str, float] = field(default_factory=dict)
+    applicable: int = 0
+    groups: tuple[str, ...] = ()
+    trends: dict[str, IndicatorTrend] = field(default_factory=dict)
+    goal_trends: dict[str, GoalTrend | None] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> int:
+        """Applicable scored indicators without a value."""
+        return self.applicable - self.indicators_used
+
+    @property
+    def missing_share(self) -> float | None:
+        """Percent of the applicable scored indicators that are missing (None when none applies)."""
+        return 100.0 * self.missing / self.applicable if self.applicable else None
 
 
 @dataclass
@@ -115,10 +152,23 @@ class IndexResult:
     goals: list[str]
     cities: list[CityResult]
     bounds: dict[str, Bounds]
+    specs: list[IndicatorSpec] = field(default_factory=list)
+    max_missing: float | None = DEFAULT_MAX_MISSING
 
     def by_city(self) -> dict[str, CityResult]:
         """Results keyed by city name."""
         return {c.city: c for c in self.cities}
+
+
+def applies_to_groups(terms: Sequence[str], groups: Collection[str]) -> bool:
+    """Applicability rule: a unit qualifies when it is in at least one of the plain terms (or there are
+    none) and in none of the terms written with a leading '!'. Group names compare case-insensitively."""
+    have = {g.casefold() for g in groups}
+    wanted = [t.casefold() for t in terms if not t.startswith("!")]
+    excluded = [t[1:].casefold() for t in terms if t.startswith("!")]
+    if wanted and not have.intersection(wanted):
+        return False
+    return not have.intersection(excluded)
 
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -221,16 +271,21 @@ def compute_index(
     specs: Sequence[IndicatorSpec],
     *,
     regions: Mapping[str, str] | None = None,
+    groups: Mapping[str, Collection[str]] | None = None,
     impute_missing_goals: ImputeMode | None = None,
     goal_colour_rule: GoalColourRule = "two-worst",
     quantile_method: str = DEFAULT_QUANTILE_METHOD,
+    max_missing: float | None = DEFAULT_MAX_MISSING,
 ) -> IndexResult:
     """Goal scores, colours, index and rank for every city in `values` (city -> indicator -> value).
 
-    Raises SdgIndexError listing every indicator whose bounds or thresholds cannot be used, and for
-    values of indicators that are not in the spec.
+    `groups` gives each city's groups (for the specs' `applies_to`); `max_missing` is the largest share
+    (percent) of applicable scored indicators a city may miss and still get an index and a rank (None: no
+    limit). Raises SdgIndexError listing every indicator whose bounds or thresholds cannot be used, and
+    for values of indicators that are not in the spec.
     """
     by_indicator = {s.indicator: s for s in specs}
+    group_of = {city: tuple(sorted((groups or {}).get(city, ()))) for city in values}
     problems: list[str] = []
     for city, row in values.items():
         unknown = sorted(set(row) - set(by_indicator))
@@ -240,7 +295,7 @@ def compute_index(
     bounds: dict[str, Bounds] = {}
     scales: dict[str, ColourScale | None] = {}
     for spec in specs:
-        column = [row.get(spec.indicator) for row in values.values()]
+        column = [row.get(spec.indicator) for city, row in values.items() if spec.applies(group_of[city])]
         try:
             bounds[spec.indicator] = resolve_bounds(spec, _finite(column), quantile_method)
             scales[spec.indicator] = colour_scale(spec, bounds[spec.indicator])
@@ -249,59 +304,87 @@ def compute_index(
     if problems:
         raise SdgIndexError(problems)
 
-    coloured_per_goal = {g: sum(1 for s in specs if s.goal == g and scales[s.indicator]) for g in goals}
-    cities: list[CityResult] = []
-    for city, row in values.items():
-        normalised: dict[str, float] = {}
-        levels: dict[str, float] = {}
-        for spec in specs:
-            raw = row.get(spec.indicator)
-            if raw is None or not math.isfinite(raw):
-                continue
-            normalised[spec.indicator] = normalise(raw, bounds[spec.indicator])
-            scale = scales[spec.indicator]
-            if scale is not None:
-                levels[spec.indicator] = rescale(raw, scale)
-        goal_scores: dict[str, float | None] = {}
-        colours: dict[str, Colour | None] = {}
-        for goal in goals:
-            members = [s.indicator for s in specs if s.goal == goal]
-            goal_scores[goal] = _mean([normalised[m] for m in members if m in normalised])
-            colours[goal] = goal_colour(
-                [levels[m] for m in members if m in levels], coloured_per_goal[goal], goal_colour_rule
-            )
-        has_data = bool(normalised)
-        cities.append(
-            CityResult(
-                city=city,
-                goal_scores=goal_scores,
-                goal_colours=colours,
-                imputed_goals=[],
-                index=None,
-                rank=None,
-                indicators_used=len(normalised),
-                status=STATUS_RANKED if has_data else STATUS_NO_DATA,
-                normalised=normalised,
-                levels=levels,
-            )
-        )
-
+    cities = [
+        _score_city(city, row, group_of[city], specs, goals, bounds, scales, goal_colour_rule)
+        for city, row in values.items()
+    ]
+    for result in cities:
+        share = result.missing_share
+        if result.status == STATUS_RANKED and _too_sparse(share, max_missing):
+            result.status = STATUS_NOT_RANKED
     if impute_missing_goals == "region":
         _impute_by_region(cities, goals, regions or {})
     for result in cities:
-        if result.status == STATUS_NO_DATA:
+        if result.status != STATUS_RANKED:
             continue
         result.index = _mean([s for s in result.goal_scores.values() if s is not None])
     ranks = rank_desc({c.city: c.index for c in cities if c.index is not None})
     for result in cities:
         result.rank = ranks.get(result.city)
-    return IndexResult(goals=goals, cities=cities, bounds=bounds)
+    return IndexResult(goals=goals, cities=cities, bounds=bounds, specs=list(specs), max_missing=max_missing)
+
+
+def _too_sparse(share: float | None, max_missing: float | None) -> bool:
+    return max_missing is not None and share is not None and share > max_missing + 1e-9
+
+
+def _score_city(
+    city: str,
+    row: Mapping[str, float | None],
+    groups: tuple[str, ...],
+    specs: Sequence[IndicatorSpec],
+    goals: Sequence[str],
+    bounds: Mapping[str, Bounds],
+    scales: Mapping[str, ColourScale | None],
+    rule: GoalColourRule,
+) -> CityResult:
+    """Normalised values, 0-3 levels, goal scores and goal colours of one city on its applicable set."""
+    applicable = [s for s in specs if s.applies(groups)]
+    normalised: dict[str, float] = {}
+    levels: dict[str, float] = {}
+    for spec in applicable:
+        raw = row.get(spec.indicator)
+        if raw is None or not math.isfinite(raw):
+            continue
+        normalised[spec.indicator] = normalise(raw, bounds[spec.indicator])
+        scale = scales[spec.indicator]
+        if scale is not None:
+            levels[spec.indicator] = rescale(raw, scale)
+    goal_scores: dict[str, float | None] = {}
+    colours: dict[str, Colour | None] = {}
+    for goal in goals:
+        scored = [s.indicator for s in applicable if s.goal == goal and s.in_score]
+        goal_scores[goal] = _mean([normalised[m] for m in scored if m in normalised])
+        coloured = [s.indicator for s in applicable if s.goal == goal and scales[s.indicator] is not None]
+        if coloured:
+            colours[goal] = goal_colour([levels[m] for m in coloured if m in levels], len(coloured), rule)
+        elif any(s.goal == goal and scales[s.indicator] is not None for s in specs):
+            colours[goal] = "grey"  # the goal has coloured indicators, but none applies to this city
+        else:
+            colours[goal] = None
+    scored_here = [s.indicator for s in applicable if s.in_score]
+    used = sum(1 for name in scored_here if name in normalised)
+    return CityResult(
+        city=city,
+        goal_scores=goal_scores,
+        goal_colours=colours,
+        imputed_goals=[],
+        index=None,
+        rank=None,
+        indicators_used=used,
+        status=STATUS_RANKED if used else STATUS_NO_DATA,
+        normalised=normalised,
+        levels=levels,
+        applicable=len(scored_here),
+        groups=groups,
+    )
 
 
 def _impute_by_region(cities: list[CityResult], goals: list[str], regions: Mapping[str, str]) -> None:
-    """Fill a missing goal score with the unweighted mean of that goal over the city's region.
+    """Fill a missing goal score of a ranked city with the unweighted mean of that goal over its region.
 
-    Means use only the cities' own (not imputed) scores. Cities without any data are left alone.
+    Means use only the own (not imputed) scores of ranked cities: cities that miss too much data to be
+    ranked neither enter the means nor get imputed goals.
     """
     means: dict[tuple[str, str], float] = {}
     for region in set(regions.values()):
@@ -309,14 +392,16 @@ def _impute_by_region(cities: list[CityResult], goals: list[str], regions: Mappi
             own = [
                 c.goal_scores[goal]
                 for c in cities
-                if regions.get(c.city) == region and c.goal_scores[goal] is not None
+                if regions.get(c.city) == region
+                and c.status == STATUS_RANKED
+                and c.goal_scores[goal] is not None
             ]
             mean = _mean([s for s in own if s is not None])
             if mean is not None:
                 means[(region, goal)] = mean
     for result in cities:
         city_region = regions.get(result.city)
-        if city_region is None or result.status == STATUS_NO_DATA:
+        if city_region is None or result.status != STATUS_RANKED:
             continue
         for goal in goals:
             if result.goal_scores[goal] is None and (city_region, goal) in means:
@@ -327,3 +412,16 @@ def _impute_by_region(cities: list[CityResult], goals: list[str], regions: Mappi
 def indicator_colours(result: CityResult) -> dict[str, Colour]:
     """Colour of each of the city's coloured indicators."""
     return {name: indicator_colour(level) for name, level in result.levels.items()}
+
+
+def not_ranked_reason(result: CityResult, max_missing: float | None) -> str:
+    """Why a city has no rank, in plain words ('' for a ranked city)."""
+    if result.status == STATUS_NO_DATA:
+        return "no data for any applicable indicator"
+    if result.status != STATUS_NOT_RANKED or result.missing_share is None:
+        return ""
+    limit = "" if max_missing is None else f", more than {max_missing:g} %"
+    return (
+        f"{result.missing} of {result.applicable} applicable indicators missing "
+        f"({result.missing_share:.1f} %{limit})"
+    )

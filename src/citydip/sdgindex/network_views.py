@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from citydip.core.errors import FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import paginate
+from citydip.core.pages import redirect
 from citydip.core.templating import render
 from citydip.core.web import CurrentPrincipal, Db, DbRoute, get_db
 from citydip.sdgindex import network_data, service
@@ -21,6 +22,7 @@ from citydip.sdgindex.models import NetworkIndexRun
 from citydip.sdgindex.pages import (
     city_chart,
     csv_response,
+    detail_out,
     full_out,
     json_inputs,
     page_context,
@@ -30,7 +32,13 @@ from citydip.sdgindex.pages import (
     summary_out,
     upload_inputs,
 )
-from citydip.sdgindex.schemas import IndexRunIn, IndexRunOut, IndexRunSummary, NetworkBuildIn
+from citydip.sdgindex.schemas import (
+    IndexRunIn,
+    IndexRunOut,
+    IndexRunSummary,
+    IndicatorDetailOut,
+    NetworkBuildIn,
+)
 from citydip.workspaces.models import Network
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
@@ -61,7 +69,7 @@ def _net_runs_page(
     params = repo.NETWORK_RUNS.parse(request.query_params)
     page = paginate(db, repo.network_runs_query(net.id), repo.NETWORK_RUNS, params)
     members = repo.network_members(db, net.id)
-    shared = repo.shared_indicators(db, [w.id for w in members]) if coordinates else []
+    shared = network_data.shared_choices(db, members) if coordinates else []
     context = page_context(
         f"/n/{net.slug}/index",
         _("City SDG index of {network}", network=net.name),
@@ -70,6 +78,7 @@ def _net_runs_page(
         networks=[],
         network=net,
         members=members,
+        member_names=network_data.city_names(db, members),
         shared=shared,
         build_form=extra.pop("build_form", {}),
         build_problems=extra.pop("build_problems", []),
@@ -95,22 +104,31 @@ async def network_upload_run(
     title: Annotated[str, Form()] = "",
     goal_colour: Annotated[str, Form()] = "two-worst",
     impute: Annotated[str, Form()] = "",
+    max_missing: Annotated[str, Form()] = "",
+    trend_window: Annotated[str, Form()] = "",
     values_file: Annotated[UploadFile | None, File()] = None,
     spec_file: Annotated[UploadFile | None, File()] = None,
     regions_file: Annotated[UploadFile | None, File()] = None,
+    history_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     net, coordinates = access
-    form = {"title": title, "goal_colour": goal_colour, "impute": impute}
+    form = {
+        "title": title,
+        "goal_colour": goal_colour,
+        "impute": impute,
+        "max_missing": max_missing,
+        "trend_window": trend_window,
+    }
     try:
         service.require_coordinator(coordinates)
-        options = service.parse_options(goal_colour, impute)
-        inputs = await upload_inputs(values_file, spec_file, regions_file)
+        options = service.parse_options(goal_colour, impute, max_missing, trend_window)
+        inputs = await upload_inputs(values_file, spec_file, regions_file, history_file)
         run = service.create_network_run(db, net, coordinates, principal.label, title, inputs, options)
     except ValidationFailed as exc:
         return _net_runs_page(
             request, db, net, coordinates, status=422, problems=problems_list(exc), form=form
         )
-    return RedirectResponse(f"/n/{net.slug}/index/{run.id}?flash=" + _("Index computed."), status_code=303)
+    return redirect(request, f"/n/{net.slug}/index/{run.id}", _("Index computed."))
 
 
 @router.post("/n/{network}/index/build", include_in_schema=False)
@@ -121,7 +139,12 @@ async def network_build_run(
     service.require_coordinator(coordinates)
     form = dict((await request.form()).items())
     try:
-        options = service.parse_options(str(form.get("goal_colour", "")), str(form.get("impute", "")))
+        options = service.parse_options(
+            str(form.get("goal_colour", "")),
+            str(form.get("impute", "")),
+            str(form.get("max_missing", "")),
+            str(form.get("trend_window", "")),
+        )
         year = parse_year_field(str(form.get("year", "")))
         run = network_data.build_network_run(
             db,
@@ -137,7 +160,7 @@ async def network_build_run(
         return _net_runs_page(
             request, db, net, coordinates, status=422, build_problems=problems_list(exc), build_form=form
         )
-    return RedirectResponse(f"/n/{net.slug}/index/{run.id}?flash=" + _("Index computed."), status_code=303)
+    return redirect(request, f"/n/{net.slug}/index/{run.id}", _("Index computed."))
 
 
 def parse_year_field(text: str) -> int | None:
@@ -212,12 +235,19 @@ def network_export_csv(db: Db, access: NetAccess, network_run_id: uuid.UUID) -> 
     return csv_response(run_view(db, run), run.title)
 
 
+@router.get("/n/{network}/index/{network_run_id}/indicators.csv", include_in_schema=False)
+def network_export_detail_csv(db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Response:
+    net, _coordinates = access
+    run = _net_run(db, net, network_run_id)
+    return csv_response(run_view(db, run), run.title, detail=True)
+
+
 @router.post("/n/{network}/index/{network_run_id}/delete", include_in_schema=False)
-def network_delete_run(db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Response:
+def network_delete_run(request: Request, db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Response:
     net, coordinates = access
     run = _net_run(db, net, network_run_id)
     service.delete_network_run(db, coordinates, run)
-    return RedirectResponse(f"/n/{net.slug}/index?flash=" + _("Index run deleted."), status_code=303)
+    return redirect(request, f"/n/{net.slug}/index", _("Index run deleted."))
 
 
 @api.get(
@@ -259,6 +289,18 @@ def api_network_run(db: Db, access: NetAccess, network_run_id: uuid.UUID) -> Ind
     return full_out(db, _net_run(db, net, network_run_id))
 
 
+@api.get(
+    "/networks/{network}/index-runs/{network_run_id}/indicators",
+    response_model=list[IndicatorDetailOut],
+    summary="Every city's indicators in a network's SDG index run (normalised, 0-3 value, colour, trend)",
+)
+def api_network_run_indicators(
+    db: Db, access: NetAccess, network_run_id: uuid.UUID
+) -> list[IndicatorDetailOut]:
+    net, _coordinates = access
+    return detail_out(_net_run(db, net, network_run_id))
+
+
 @api.delete(
     "/networks/{network}/index-runs/{network_run_id}",
     status_code=204,
@@ -280,7 +322,7 @@ def api_network_build_run(
     db: Db, access: NetAccess, principal: CurrentPrincipal, body: NetworkBuildIn
 ) -> IndexRunOut:
     net, coordinates = access
-    options = service.parse_options(body.goal_colour, body.impute)
+    options = service.parse_options(body.goal_colour, body.impute, body.max_missing, body.trend_window)
     picks = [network_data.Pick(**p.model_dump()) for p in body.indicators]
     run = network_data.build_network_run(
         db, net, coordinates, principal.label, body.title, picks, body.year, options

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, load_only
 
+from citydip.core.context import Principal, WorkspaceContext
 from citydip.core.listing import Filter, ListSpec
-from citydip.core.web import Principal, WorkspaceContext
 from citydip.reference import repository as ref_repo
 from citydip.sdgindex.models import IndexRun, NetworkIndexRun
 from citydip.workspaces import repository as ws_repo
@@ -154,6 +154,33 @@ def shared_indicators(
     ).all()
     ordered = sorted(rows, key=lambda r: (r[4] or "", r[0]))
     return [(code, name or "", goal, int(cities)) for code, name, goal, cities, _sort in ordered]
+
+
+def shared_configs(session: Session, workspace_ids: Sequence[int]) -> list[tuple[str, dict[str, Any]]]:
+    """(code, indicator-config) of the indicators with data the workspaces share with their networks."""
+    from citydip.sdg.models import CityIndicator
+
+    if not workspace_ids:
+        return []
+    rows = session.execute(
+        select(CityIndicator.code, CityIndicator.config).where(
+            CityIndicator.workspace_id.in_(list(workspace_ids)),
+            CityIndicator.visibility.in_(SHARED),
+            CityIndicator.placeholder.is_(None),
+            CityIndicator.observation_count > 0,
+        )
+    ).all()
+    return [(code, dict(config or {})) for code, config in rows]
+
+
+def reference_city_names(session: Session, workspaces: Sequence[Workspace]) -> dict[int, str]:
+    """Workspace id -> the name of the reference city it is linked to (workspaces without one left out)."""
+    out = {}
+    for w in workspaces:
+        city = ref_repo.city(session, w.city_id) if w.city_id is not None else None
+        if city is not None:
+            out[w.id] = city.name
+    return out
 
 
 def shared_headlines(

@@ -1,28 +1,32 @@
-"""A computed index as stored JSON, and the read-only view of it that pages, exports and the API use.
+"""The read-only view of a stored index run that pages, exports and the API use.
 
-The JSON holds only finite numbers or null (never NaN), so it is valid on SQLite and PostgreSQL alike and
-every page or CSV built from it is free of NaN by construction.
+The stored JSON itself (and reading it back) is in stored.py; it holds finite numbers or null only, so
+nothing built from it ever shows NaN.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from citydip.sdgindex.colours import Colour
-from citydip.sdgindex.compute import (
-    Bounds,
-    CityResult,
-    IndexResult,
-    IndicatorSpec,
-    indicator_colours,
-    natural_key,
-)
-from citydip.sdgindex.io import write_results
+from citydip.sdgindex.compute import STATUSES, applies_to_groups, natural_key
+from citydip.sdgindex.output import write_detail, write_results
+from citydip.sdgindex.stored import clean, index_result_from_json, result_to_json
+from citydip.sdgindex.trends import ARROW_SYMBOL
+
+__all__ = [
+    "BAR_COLOURS",
+    "TILE_COLOURS",
+    "CityRow",
+    "GoalInfo",
+    "RunView",
+    "clean",
+    "result_to_json",
+    "sdg_number",
+]
 
 # Light tile backgrounds (dark text on them passes WCAG AA) and stronger bar colours, per dashboard colour.
 TILE_COLOURS = {
@@ -44,14 +48,6 @@ BAR_COLOURS = {
 _GOAL_RE = re.compile(r"^(?:sdg|goal|g)?[\s_-]*0*(\d{1,2})$")
 
 
-def clean(value: float | None) -> float | None:
-    """A finite float or None (never NaN or infinity)."""
-    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
 def sdg_number(goal: str) -> int | None:
     """The SDG number a goal label stands for ('1', 'G1', 'SDG 01', 'Goal 1'), or None."""
     match = _GOAL_RE.match(goal.strip().lower())
@@ -59,53 +55,6 @@ def sdg_number(goal: str) -> int | None:
         return None
     number = int(match.group(1))
     return number if 1 <= number <= 17 else None
-
-
-def _spec_json(spec: IndicatorSpec, bounds: Bounds | None) -> dict[str, Any]:
-    return {
-        "indicator": spec.indicator,
-        "goal": spec.goal,
-        "direction": spec.direction,
-        "best": clean(bounds.best if bounds else spec.best),
-        "worst": clean(bounds.worst if bounds else spec.worst),
-        "best_derived": bool(bounds and bounds.best_derived),
-        "worst_derived": bool(bounds and bounds.worst_derived),
-        "green": clean(spec.green),
-        "red": clean(spec.red),
-        "yellow": clean(spec.yellow),
-    }
-
-
-def _city_json(city: CityResult, raw: Mapping[str, float | None], region: str | None) -> dict[str, Any]:
-    return {
-        "city": city.city,
-        "region": region or "",
-        "goal_scores": {g: clean(s) for g, s in city.goal_scores.items()},
-        "goal_colours": {g: c or "" for g, c in city.goal_colours.items()},
-        "imputed_goals": list(city.imputed_goals),
-        "index": clean(city.index),
-        "rank": city.rank,
-        "indicators_used": city.indicators_used,
-        "status": city.status,
-        "values": {k: clean(v) for k, v in raw.items() if clean(v) is not None},
-        "normalised": {k: clean(v) for k, v in city.normalised.items()},
-        "levels": {k: clean(v) for k, v in city.levels.items()},
-        "indicator_colours": dict(indicator_colours(city)),
-    }
-
-
-def result_to_json(
-    result: IndexResult,
-    specs: Sequence[IndicatorSpec],
-    values: Mapping[str, Mapping[str, float | None]],
-    regions: Mapping[str, str] | None,
-) -> dict[str, Any]:
-    """The stored form of a computed index (finite numbers or null only)."""
-    return {
-        "goals": list(result.goals),
-        "indicators": [_spec_json(s, result.bounds.get(s.indicator)) for s in specs],
-        "cities": [_city_json(c, values.get(c.city, {}), (regions or {}).get(c.city)) for c in result.cities],
-    }
 
 
 @dataclass(frozen=True)
@@ -142,8 +91,28 @@ class CityRow:
 
     @property
     def status(self) -> str:
-        """ranked or no_data."""
+        """ranked, not_ranked (too many indicators missing) or no_data."""
         return str(self.data.get("status", ""))
+
+    @property
+    def applicable(self) -> int | None:
+        """Indicators that apply to the city and enter the score (None in runs stored before this count)."""
+        value = self.data.get("indicators_applicable")
+        return value if isinstance(value, int) else None
+
+    @property
+    def missing_percent(self) -> float | None:
+        """Share of the applicable scored indicators without a value (percent)."""
+        return clean(self.data.get("missing_percent"))
+
+    @property
+    def groups(self) -> list[str]:
+        """The city's groups from the values file."""
+        return [str(g) for g in self.data.get("groups", [])]
+
+    def applies(self, indicator: Mapping[str, Any]) -> bool:
+        """Whether an indicator of the run (its stored spec) applies to this city."""
+        return applies_to_groups([str(t) for t in indicator.get("applies_to", [])], self.groups)
 
     @property
     def region(self) -> str:
@@ -179,6 +148,30 @@ class CityRow:
         """Dashboard colour of an indicator ('' without thresholds or data)."""
         return str(self.data.get("indicator_colours", {}).get(indicator) or "")
 
+    def level(self, indicator: str) -> float | None:
+        """The indicator's value on the 0-3 colour scale."""
+        return clean(self.data.get("levels", {}).get(indicator))
+
+    def year(self, indicator: str) -> int | None:
+        """Year of the value used (when the values had years)."""
+        year = self.data.get("years", {}).get(indicator)
+        return year if isinstance(year, int) else None
+
+    def trend(self, indicator: str) -> Mapping[str, Any] | None:
+        """The indicator's trend: arrow, from_year, to_year, observed and required annual change."""
+        trend = self.data.get("trends", {}).get(indicator)
+        return trend if isinstance(trend, dict) else None
+
+    def goal_trend(self, goal: str) -> Mapping[str, Any] | None:
+        """The goal's trend: arrow, score (0-4), indicators with a trend and of how many."""
+        trend = self.data.get("goal_trends", {}).get(goal)
+        return trend if isinstance(trend, dict) else None
+
+
+def arrow_symbol(arrow: str) -> str:
+    """The arrow drawn for a trend word ('' for none)."""
+    return ARROW_SYMBOL.get(arrow, "")
+
 
 @dataclass(frozen=True)
 class RunView:
@@ -209,46 +202,43 @@ class RunView:
 
     @property
     def cities(self) -> list[CityRow]:
-        """Cities in ranking order (unranked last, by name)."""
+        """Cities in ranking order; then those not ranked, then those without data (each by name)."""
         rows = [CityRow(c) for c in self.result.get("cities", [])]
-        return sorted(rows, key=lambda c: (c.rank is None, c.rank or 0, natural_key(c.name)))
+        return sorted(
+            rows, key=lambda c: (c.rank is None, c.status == "no_data", c.rank or 0, natural_key(c.name))
+        )
 
     def city(self, name: str) -> CityRow | None:
         """One city by name."""
         return next((c for c in self.cities if c.name == name), None)
 
-    def to_index_result(self) -> IndexResult:
-        """Back to the library's result type (for the CSV writer)."""
-        cities = [
-            CityResult(
-                city=c.name,
-                goal_scores={g: c.score(g) for g in self.result.get("goals", [])},
-                goal_colours={g: _colour(c.colour(g)) for g in self.result.get("goals", [])},
-                imputed_goals=list(c.data.get("imputed_goals", [])),
-                index=c.index,
-                rank=c.rank,
-                indicators_used=c.indicators_used,
-                status=c.status,
-            )
-            for c in self.cities
-        ]
-        return IndexResult(goals=list(self.result.get("goals", [])), cities=cities, bounds={})
+    @property
+    def max_missing(self) -> float | None:
+        """The largest share (percent) of missing indicators a ranked city may have (None: no limit)."""
+        return clean(self.result.get("max_missing"))
+
+    @property
+    def has_trends(self) -> bool:
+        """Whether the run computed trends (its values had years)."""
+        return any(c.data.get("goal_trends") for c in self.cities)
+
+    def counts(self) -> dict[str, int]:
+        """Cities per status (ranked, not_ranked, no_data)."""
+        out = dict.fromkeys(STATUSES, 0)
+        for c in self.cities:
+            out[c.status] = out.get(c.status, 0) + 1
+        return out
 
     def csv_text(self) -> str:
         """The run as the CSV that `citydip index compute` writes."""
+        result, _values, _years = index_result_from_json(self.result)
         out = io.StringIO()
-        write_results(self.to_index_result(), out)
+        write_results(result, out)
         return out.getvalue()
 
-
-_COLOURS: dict[str, Colour] = {
-    "green": "green",
-    "yellow": "yellow",
-    "orange": "orange",
-    "red": "red",
-    "grey": "grey",
-}
-
-
-def _colour(word: str) -> Colour | None:
-    return _COLOURS.get(word)
+    def detail_csv_text(self) -> str:
+        """Every city's indicators as the long CSV that `citydip index compute --detail` writes."""
+        result, values, years = index_result_from_json(self.result)
+        out = io.StringIO()
+        write_detail(result, values, out, years)
+        return out.getvalue()

@@ -8,39 +8,55 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem, PermissionDenied, ValidationFailed
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
-from citydip.sdgindex.colours import GOAL_COLOUR_RULES, GoalColourRule
-from citydip.sdgindex.compute import SdgIndexError, compute_index
-from citydip.sdgindex.io import CsvText, read_regions, read_spec, read_values
+from citydip.sdgindex.colours import GOAL_COLOUR_RULES
+from citydip.sdgindex.compute import DEFAULT_MAX_MISSING, STATUS_RANKED, SdgIndexError
+from citydip.sdgindex.io import CsvText
 from citydip.sdgindex.models import IndexRun, NetworkIndexRun
+from citydip.sdgindex.pipeline import MAX_WINDOW, MIN_WINDOW, IndexFiles, IndexOptions, compute_files
 from citydip.sdgindex.results import result_to_json
+from citydip.sdgindex.trends import DEFAULT_WINDOW
 from citydip.workspaces.models import Network
+
+__all__ = ["IndexInputs", "IndexOptions", "compute", "create_network_run", "create_run", "parse_options"]
 
 MAX_TITLE = 200
 _WHERE_RE = re.compile(r"^(?P<file>.+?), row (?P<row>\d+)(?:, field '(?P<field>[^']*)'|, column \d+)?: ")
-FORM_FIELDS = {"values": "values_file", "spec": "spec_file", "regions": "regions_file"}
-
-
-@dataclass(frozen=True)
-class IndexOptions:
-    """How to compute: goal colour rule and imputation of missing goals."""
-
-    goal_colour_rule: GoalColourRule = "two-worst"
-    impute: str = ""  # "" (none) or "region"
+FORM_FIELDS = {
+    "values": "values_file",
+    "spec": "spec_file",
+    "regions": "regions_file",
+    "history": "history_file",
+}
 
 
 @dataclass(frozen=True)
 class IndexInputs:
-    """The three files of a run (regions optional), as uploaded."""
+    """The files of a run (regions and history optional), as uploaded."""
 
     values: CsvText
     spec: CsvText
     regions: CsvText | None = None
+    history: CsvText | None = None
 
 
-def parse_options(goal_colour: str, impute: str) -> IndexOptions:
+def _number(text: str | float | int | None, default: float) -> float | None:
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def parse_options(
+    goal_colour: str,
+    impute: str,
+    max_missing: str | float | None = None,
+    trend_window: str | int | None = None,
+) -> IndexOptions:
     """Validate the options a form or API call sent; problems name the field."""
     problems = []
     rule = (goal_colour or "two-worst").strip()
@@ -51,10 +67,23 @@ def parse_options(goal_colour: str, impute: str) -> IndexOptions:
         mode = ""
     if mode not in ("", "region"):
         problems.append(FieldProblem("impute", _("choose none or region")))
-    if problems:
+    share = _number(max_missing, DEFAULT_MAX_MISSING)
+    if share is None or not 0.0 <= share <= 100.0:
+        problems.append(FieldProblem("max_missing", _("enter a percentage between 0 and 100")))
+    window = _number(trend_window, DEFAULT_WINDOW)
+    if window is None or window != int(window) or not MIN_WINDOW <= window <= MAX_WINDOW:
+        problems.append(
+            FieldProblem(
+                "trend_window", _("enter a whole number of years from {a} to {b}", a=MIN_WINDOW, b=MAX_WINDOW)
+            )
+        )
+    if problems or share is None or window is None:
         raise ValidationFailed(_("The options are not valid."), problems)
     return IndexOptions(
-        goal_colour_rule="all-indicators" if rule == "all-indicators" else "two-worst", impute=mode
+        goal_colour_rule="all-indicators" if rule == "all-indicators" else "two-worst",
+        impute=mode,
+        max_missing=share,
+        trend_window=int(window),
     )
 
 
@@ -69,6 +98,8 @@ def _problems(exc: SdgIndexError, inputs: IndexInputs) -> list[FieldProblem]:
     files = {inputs.values.name: "values", inputs.spec.name: "spec"}
     if inputs.regions is not None:
         files[inputs.regions.name] = "regions"
+    if inputs.history is not None:
+        files[inputs.history.name] = "history"
     out = []
     for text in exc.problems:
         match = _WHERE_RE.match(text)
@@ -92,24 +123,23 @@ def compute(inputs: IndexInputs, options: IndexOptions) -> tuple[dict[str, Any],
             _("The index was not computed."),
             [FieldProblem("regions_file", _("imputation by region needs a regions file (city,region)"))],
         )
+    files = IndexFiles(inputs.values, inputs.spec, inputs.regions, inputs.history)
     try:
-        specs = read_spec(inputs.spec)
-        values = read_values(inputs.values, specs)
-        regions = read_regions(inputs.regions) if inputs.regions is not None else None
-        result = compute_index(
-            values,
-            specs,
-            regions=regions,
-            impute_missing_goals="region" if options.impute == "region" else None,
-            goal_colour_rule=options.goal_colour_rule,
-        )
+        done = compute_files(files, options)
     except SdgIndexError as exc:
         raise ValidationFailed(_("The index was not computed."), _problems(exc, inputs)) from None
-    return result_to_json(result, specs, values, regions), len(result.cities), len(specs)
+    result = done.result
+    stored = result_to_json(result, done.specs, done.table.values, done.regions, done.table.years)
+    return stored, len(result.cities), len(done.specs)
 
 
 def _text(data: bytes | str) -> str:
     return data.decode("utf-8-sig") if isinstance(data, bytes) else data
+
+
+def ranked_count(result: dict[str, Any]) -> int:
+    """How many cities of a stored result have a rank."""
+    return sum(1 for c in result.get("cities", []) if c.get("status") == STATUS_RANKED)
 
 
 def check_title(title: str) -> str:
@@ -136,6 +166,11 @@ def _fill(
     run.spec_name, run.spec_csv = inputs.spec.name, _text(inputs.spec.data)
     if inputs.regions is not None:
         run.regions_name, run.regions_csv = inputs.regions.name, _text(inputs.regions.data)
+    if inputs.history is not None:
+        run.history_name, run.history_csv = inputs.history.name, _text(inputs.history.data)
+    run.max_missing = options.max_missing
+    run.trend_window = options.trend_window
+    run.ranked_count = ranked_count(result)
     run.selection = {}
     run.result = result
     run.city_count, run.indicator_count = n_cities, n_indicators

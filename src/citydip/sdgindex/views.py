@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from citydip.core.errors import NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import paginate
+from citydip.core.pages import redirect
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.sdgindex import network_views, service
@@ -23,6 +24,7 @@ from citydip.sdgindex.models import IndexRun
 from citydip.sdgindex.pages import (
     city_chart,
     csv_response,
+    detail_out,
     full_out,
     json_inputs,
     page_context,
@@ -32,7 +34,7 @@ from citydip.sdgindex.pages import (
     summary_out,
     upload_inputs,
 )
-from citydip.sdgindex.schemas import IndexRunIn, IndexRunOut, IndexRunSummary
+from citydip.sdgindex.schemas import IndexRunIn, IndexRunOut, IndexRunSummary, IndicatorDetailOut
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 api = APIRouter(route_class=DbRoute, tags=["sdg index"])
@@ -73,19 +75,28 @@ async def upload_run(
     title: Annotated[str, Form()] = "",
     goal_colour: Annotated[str, Form()] = "two-worst",
     impute: Annotated[str, Form()] = "",
+    max_missing: Annotated[str, Form()] = "",
+    trend_window: Annotated[str, Form()] = "",
     values_file: Annotated[UploadFile | None, File()] = None,
     spec_file: Annotated[UploadFile | None, File()] = None,
     regions_file: Annotated[UploadFile | None, File()] = None,
+    history_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     ctx.require_edit()
-    form = {"title": title, "goal_colour": goal_colour, "impute": impute}
+    form = {
+        "title": title,
+        "goal_colour": goal_colour,
+        "impute": impute,
+        "max_missing": max_missing,
+        "trend_window": trend_window,
+    }
     try:
-        options = service.parse_options(goal_colour, impute)
-        inputs = await upload_inputs(values_file, spec_file, regions_file)
+        options = service.parse_options(goal_colour, impute, max_missing, trend_window)
+        inputs = await upload_inputs(values_file, spec_file, regions_file, history_file)
         run = service.create_run(db, ctx, title, inputs, options)
     except ValidationFailed as exc:
         return _ws_runs_page(request, db, ctx, status=422, problems=problems_list(exc), form=form)
-    return RedirectResponse(f"/w/{ctx.slug}/index/{run.id}?flash=" + _("Index computed."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/index/{run.id}", _("Index computed."))
 
 
 def _ws_run(db: Session, ctx: Ctx, index_run_id: uuid.UUID) -> IndexRun:
@@ -150,11 +161,17 @@ def export_csv(db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> Response:
     return csv_response(run_view(db, run), run.title)
 
 
+@router.get("/w/{ws}/index/{index_run_id}/indicators.csv", include_in_schema=False)
+def export_detail_csv(db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> Response:
+    run = _ws_run(db, ctx, index_run_id)
+    return csv_response(run_view(db, run), run.title, detail=True)
+
+
 @router.post("/w/{ws}/index/{index_run_id}/delete", include_in_schema=False)
-def delete_run(db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> Response:
+def delete_run(request: Request, db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> Response:
     run = _ws_run(db, ctx, index_run_id)
     service.delete_run(db, ctx, run)
-    return RedirectResponse(f"/w/{ctx.slug}/index?flash=" + _("Index run deleted."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/index", _("Index run deleted."))
 
 
 @api.get("/workspaces/{ws}/index-runs", response_model=list[IndexRunSummary], summary="Stored SDG index runs")
@@ -187,13 +204,16 @@ async def api_upload_run(
     title: Annotated[str, Form()] = "",
     goal_colour: Annotated[str, Form()] = "two-worst",
     impute: Annotated[str, Form()] = "",
+    max_missing: Annotated[str, Form()] = "",
+    trend_window: Annotated[str, Form()] = "",
     values_file: Annotated[UploadFile | None, File()] = None,
     spec_file: Annotated[UploadFile | None, File()] = None,
     regions_file: Annotated[UploadFile | None, File()] = None,
+    history_file: Annotated[UploadFile | None, File()] = None,
 ) -> IndexRunOut:
     ctx.require_edit()
-    options = service.parse_options(goal_colour, impute)
-    inputs = await upload_inputs(values_file, spec_file, regions_file)
+    options = service.parse_options(goal_colour, impute, max_missing, trend_window)
+    inputs = await upload_inputs(values_file, spec_file, regions_file, history_file)
     return full_out(db, service.create_run(db, ctx, title, inputs, options))
 
 
@@ -204,6 +224,15 @@ async def api_upload_run(
 )
 def api_run(db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> IndexRunOut:
     return full_out(db, _ws_run(db, ctx, index_run_id))
+
+
+@api.get(
+    "/workspaces/{ws}/index-runs/{index_run_id}/indicators",
+    response_model=list[IndicatorDetailOut],
+    summary="Every city's indicators in a stored SDG index run (normalised, 0-3 value, colour, trend)",
+)
+def api_run_indicators(db: Db, ctx: Ctx, index_run_id: uuid.UUID) -> list[IndicatorDetailOut]:
+    return detail_out(_ws_run(db, ctx, index_run_id))
 
 
 @api.delete(

@@ -1,4 +1,5 @@
-"""`citydip sdg progress --workspace SLUG`: progress of every configured indicator of a workspace, as CSV."""
+"""Progress commands: ``citydip sdg progress --workspace SLUG`` (every configured indicator of a workspace, as
+CSV) and ``citydip sdg progress-calc IN.csv`` (one series per CSV row, no database)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import typer
 
 from citydip.core.cli import cli_session, group, run
 from citydip.sdgprogress.export import write_progress_csv
+from citydip.sdgprogress.method.table import ProgressCsvError, read_and_compute, write_rows
 from citydip.sdgprogress.service import workspace_progress
 from citydip.workspaces.service import require_workspace
 
@@ -60,7 +62,31 @@ def progress(
     run(act)
 
 
+def progress_calc(
+    in_csv: Annotated[Path, typer.Argument(help="CSV with one series per row (see docs/methods.md).")],
+) -> None:
+    """Compute progress (value, score, status) for each series row of IN.csv and print CSV to stdout.
+
+    Example: citydip sdg progress-calc series.csv > progress.csv
+    """
+    try:
+        header, results = read_and_compute(in_csv)
+    except ProgressCsvError as exc:
+        shown = exc.problems[:50]
+        for problem in shown:
+            typer.echo(f"error: {problem}", err=True)
+        if len(exc.problems) > len(shown):
+            typer.echo(f"error: ... and {len(exc.problems) - len(shown)} more", err=True)
+        raise typer.Exit(code=1) from None
+    for number, result in enumerate(results, start=2):
+        if result.note:
+            series_id = result.row.get("series_id", "")
+            typer.echo(f"note: {in_csv}, row {number} ({series_id}): not_available: {result.note}", err=True)
+    write_rows(header, results, sys.stdout)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``citydip sdg progress`` to the shared ``sdg`` group."""
+    """Add ``citydip sdg progress-calc`` and ``citydip sdg progress`` to the shared ``sdg`` group."""
     sdg = group("sdg", "SDG data: framework, Open SDG import/export, checks, progress.")
+    sdg.command("progress-calc")(progress_calc)
     sdg.command("progress")(progress)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from citydip.core import csvout
-from citydip.sdg.progress_cli import format_number
+from citydip.sdgprogress.method.table import format_number
 from citydip.sdgprogress.service import IndicatorResult
 
 COLUMNS = (

@@ -13,7 +13,7 @@ import yaml
 
 from citydip.core.errors import FieldProblem, ValidationFailed
 from citydip.core.i18n import _
-from citydip.sdg.progress_types import (
+from citydip.sdgprogress.method.types import (
     DEFAULT_BASE_YEAR,
     DEFAULT_TARGET_YEAR,
     IndicatorProgressConfig,

@@ -15,15 +15,29 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem, ValidationFailed
 from citydip.core.i18n import _
-from citydip.core.web import WorkspaceContext
 from citydip.sdg.models import CityIndicator
 from citydip.sdg.opensdg.model import NON_DISAGGREGATION_COLUMNS
-from citydip.sdg.progress import ProgressInputError, indicator_progress, not_available, series_progress
-from citydip.sdg.progress_config import ProgressConfigError, parse_progress_config, progress_config_to_dict
-from citydip.sdg.progress_data import DEFAULT_NON_DISAGGREGATION, ProgressDataError, select_observations
-from citydip.sdg.progress_types import (
+from citydip.sdgprogress import repository as repo
+from citydip.sdgprogress.method.calculation import (
+    ProgressInputError,
+    indicator_progress,
+    not_available,
+    series_progress,
+)
+from citydip.sdgprogress.method.observations import (
+    DEFAULT_NON_DISAGGREGATION,
+    ProgressDataError,
+    select_observations,
+)
+from citydip.sdgprogress.method.options import (
+    ProgressConfigError,
+    parse_progress_config,
+    progress_config_to_dict,
+)
+from citydip.sdgprogress.method.types import (
     DETERIORATION,
     FAIR,
     LIMITED,
@@ -37,7 +51,6 @@ from citydip.sdg.progress_types import (
     SeriesOptions,
     SeriesProgress,
 )
-from citydip.sdgprogress import repository as repo
 
 PROGRESS_KEYS = ("auto_progress_calculation", "progress_calculation_options", "progress_status")
 NON_DISAGGREGATION = tuple(dict.fromkeys((*DEFAULT_NON_DISAGGREGATION, *NON_DISAGGREGATION_COLUMNS)))

@@ -14,11 +14,11 @@ from citydip.core.i18n import _
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute, PublicWorkspace
 from citydip.sdg.models import CityIndicator
-from citydip.sdg.progress_types import OPENSDG_STATUSES
 from citydip.sdgprogress import forms, service
 from citydip.sdgprogress import repository as repo
 from citydip.sdgprogress.badges import BADGE_COLOURS, Badge, summarise
 from citydip.sdgprogress.export import write_progress_csv
+from citydip.sdgprogress.method.types import OPENSDG_STATUSES
 from citydip.sdgprogress.schemas import IndicatorProgressOut, ProgressSettingsIn, SeriesProgressOut
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])

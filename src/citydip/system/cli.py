@@ -79,7 +79,7 @@ def demo(
 
     Example: citydip demo --serve
     """
-    from citydip.system.demo import create_demo
+    from citydip.system.demo_workspaces import create_demo
 
     init()
     with cli_session() as session:

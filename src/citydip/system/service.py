@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from citydip.audit.recorder import Actor, install_audit, set_actor
+from citydip.core.actor import Actor, set_actor
 from citydip.core.database import make_sessionmaker, transaction
 from citydip.core.migrate import current_revision, upgrade
-from citydip.core.tenancy import Scope, install_tenancy, set_scope
-from citydip.domains import load_models
+from citydip.core.tenancy import Scope, set_scope
+from citydip.domains import install_session_hooks
 from citydip.reference.loaders import LoadReport, Progress, load_reference_data
 
 
@@ -28,9 +28,7 @@ class InitReport:
 def initialise(engine: Engine, progress: Progress | None = None) -> InitReport:
     """Migrate the database to the newest schema and load or refresh reference data (idempotent)."""
     started = time.perf_counter()
-    load_models()
-    install_tenancy()
-    install_audit()
+    install_session_hooks()
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import AppError, Conflict, NotFound
-from citydip.core.web import WorkspaceContext
 from citydip.reference import repository as ref_repo
 from citydip.reference.models import City
 from citydip.ties import repository as repo

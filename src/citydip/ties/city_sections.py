@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceRecord
 from citydip.core.i18n import _
 from citydip.core.tenancy import get_scope
 from citydip.reference.models import City
 from citydip.ties import repository as repo
 from citydip.ties.models import NetworkMembership
 from citydip.ties.repository import Twin
-from citydip.workspaces.models import Workspace
 
 LICENCE_LABELS = {"CC0-1.0": "CC0", "CC-BY-SA-4.0": "CC BY-SA 4.0"}
 SOURCE_LABELS = {"wikidata": "Wikidata", "wikipedia": "Wikipedia", "etmun": "ETMUN"}
@@ -27,9 +27,9 @@ class TwinsSection:
     template: str
     city: City
     twins: list[Twin]
-    adopters: list[Workspace] = field(default_factory=list)
+    adopters: Sequence[WorkspaceRecord] = ()
 
-    def adopters_for(self, twin: Twin) -> list[Workspace]:
+    def adopters_for(self, twin: Twin) -> list[WorkspaceRecord]:
         """The caller's editable workspaces whose city is one side of this pair."""
         return [w for w in self.adopters if w.city_id in (self.city.geonames_id, twin.city.geonames_id)]
 

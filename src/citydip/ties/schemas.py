@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from citydip.core.listing import PageOut
 from citydip.reference.schemas import CityOut
 
 
@@ -76,13 +77,8 @@ class ReviewOut(BaseModel):
     updated_at: datetime = Field(description="Last change (UTC)")
 
 
-class ReviewPage(BaseModel):
+class ReviewPage(PageOut[ReviewOut]):
     """One page of the review queue."""
-
-    items: list[ReviewOut]
-    total: int
-    page: int
-    per_page: int
 
 
 class ReviewDecisionIn(BaseModel):

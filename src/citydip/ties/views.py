@@ -4,15 +4,15 @@ and adopting a public pair as a workspace's own agreement."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from citydip.accounts.models import User
 from citydip.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import ListParams, paginate
+from citydip.core.pages import redirect
 from citydip.core.templating import render
 from citydip.core.types import GeonamesId, RowId
 from citydip.core.web import Ctx, Db, DbRoute, require_admin
@@ -130,9 +130,7 @@ def review_decide(
         message = _("Row dismissed.")
     else:
         message = _("Saved: {n} row(s) settled.", n=result.rows_settled)
-    target = back if back.startswith(REVIEW_PATH) else REVIEW_PATH
-    sep = "&" if "?" in target else "?"
-    return RedirectResponse(f"{target}{sep}flash={quote(message)}", status_code=303)
+    return redirect(request, back if back.startswith(REVIEW_PATH) else REVIEW_PATH, message)
 
 
 @router.post("/w/{ws}/ties/{tie_id}/adopt", include_in_schema=False)
@@ -147,9 +145,8 @@ def adopt_page(
         target = (
             back if back.startswith("/reference/cities/") else f"/reference/cities/{ctx.workspace.city_id}"
         )
-        return RedirectResponse(f"{target}?flash={quote(exc.message)}", status_code=303)
-    message = _("Agreement created from the public tie.")
-    return RedirectResponse(f"{created.url}?flash={quote(message)}", status_code=303)
+        return redirect(request, target, exc.message)
+    return redirect(request, created.url, _("Agreement created from the public tie."))
 
 
 # --- API ----------------------------------------------------------------------------------------------------
@@ -190,12 +187,7 @@ def api_review(
     db: Db, admin: AdminUser, params: Annotated[ListParams, Depends(repo.REVIEW_LIST.dependency())]
 ) -> ReviewPage:
     page = paginate(db, repo.reviews_query(), repo.REVIEW_LIST, params)
-    return ReviewPage(
-        items=[ReviewOut.model_validate(r) for r in page.items],
-        total=page.total,
-        page=page.page,
-        per_page=page.per_page,
-    )
+    return ReviewPage.of(page, [ReviewOut.model_validate(r) for r in page.items])
 
 
 @api.post(

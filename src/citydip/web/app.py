@@ -14,13 +14,12 @@ from sqlalchemy import Engine, text
 
 from citydip import __version__
 from citydip.accounts.lastuse import LastUse
-from citydip.audit.recorder import install_audit
 from citydip.core.config import Settings, get_settings
 from citydip.core.database import make_engine, make_sessionmaker
-from citydip.core.tenancy import install_tenancy
 from citydip.core.writegate import WriteGate
-from citydip.domains import load_models, rooms
+from citydip.domains import install_session_hooks, rooms
 from citydip.web.errors import install_error_handlers
+from citydip.web.identity import AccountsGate
 from citydip.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 log = logging.getLogger("citydip")
@@ -32,10 +31,8 @@ SWAGGER_DIR = "vendor/swagger-ui-dist-5.35.0"
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the app for a configuration (tests pass their own settings and engine)."""
     settings = settings or get_settings()
-    load_models()
+    install_session_hooks()
     engine = engine or make_engine(settings.resolved_database_url(), echo=settings.sql_echo)
-    install_tenancy()
-    install_audit()
     app = FastAPI(
         title="CityDip API",
         version=__version__,
@@ -48,8 +45,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_gate = WriteGate(enabled=engine.dialect.name == "sqlite")
-    app.state.last_use = LastUse()
+    app.state.last_use = LastUse()  # sessions and tokens the gate resolves, written after the response
     app.state.secret_key = settings.resolved_secret_key()
+    app.state.gate = AccountsGate(app.state.last_use)
 
     static_root = resources.files("citydip").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static_root)), name="static")

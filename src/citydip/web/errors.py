@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from citydip.core.errors import AppError, FieldProblem
+from citydip.core.errors import AppError, FieldProblem, NotAuthenticated
 from citydip.core.i18n import _
 from citydip.core.web import json_or_form
 
@@ -61,14 +61,21 @@ def _page(request: Request, status: int, message: str, details: list[FieldProble
         return Response(f"{status} {message}", status_code=status, media_type="text/plain")
 
 
-def respond(request: Request, status: int, code: str, message: str, details: list[FieldProblem]) -> Response:
-    """An error response in the form the client wants."""
+def respond(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[FieldProblem],
+    reason: str = "sign_in",
+) -> Response:
+    """An error response in the form the client wants (a 401 page sends people to sign in, for ``reason``)."""
     if json_or_form(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target)}&reason={quote(message)}", status_code=303)
+        return RedirectResponse(f"/login?next={quote(target)}&reason={quote(reason)}", status_code=303)
     return _page(request, status, message, details)
 
 
@@ -77,7 +84,8 @@ async def app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     status = exc.status_code
     # A 403 on a record would reveal that it exists; only workspace-level role checks use 403.
-    return respond(request, status, exc.code, exc.message, exc.details)
+    reason = exc.reason if isinstance(exc, NotAuthenticated) else "sign_in"
+    return respond(request, status, exc.code, exc.message, exc.details, reason)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:

@@ -7,6 +7,7 @@ import re
 from sqlalchemy.orm import Session
 
 from citydip.accounts.models import User
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.tenancy import Role, Scope
@@ -108,6 +109,13 @@ def require_workspace(session: Session, slug: str) -> Workspace:
     if ws is None:
         raise NotFound(f"No workspace '{slug}'.")
     return ws
+
+
+def operator_context(
+    session: Session, slug: str, role: Role = Role.owner, label: str = "cli"
+) -> WorkspaceContext:
+    """The context of an operator at the command line working in workspace ``slug`` (NotFound when none)."""
+    return WorkspaceContext.for_operator(require_workspace(session, slug), role, label)
 
 
 def create_network(session: Session, slug: str, name: str, description: str = "") -> Network:

@@ -12,6 +12,7 @@ from citydip.accounts import service as accounts
 from citydip.core.dashboard import collect_panels
 from citydip.core.errors import AppError, NotFound
 from citydip.core.i18n import _
+from citydip.core.pages import redirect
 from citydip.core.templating import render
 from citydip.core.tenancy import Role
 from citydip.core.web import Ctx, CurrentPrincipal, CurrentUser, Db, DbRoute, PublicWorkspace
@@ -83,7 +84,7 @@ def add_member(
         context["errors"] = {p.field: p.message for p in exc.details} or {"email": exc.message}
         context["email"] = email
         return render(request, "workspaces/members.html", context, status_code=422)
-    return RedirectResponse(f"/w/{ctx.slug}/members?flash=" + _("Member saved."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/members", _("Member saved."))
 
 
 @router.post("/w/{ws}/members/{user_id}/role", include_in_schema=False)
@@ -100,7 +101,7 @@ def change_role(
         context = _members_context(db, ctx)
         context["errors"] = {"role": exc.message}
         return render(request, "workspaces/members.html", context, status_code=exc.status_code)
-    return RedirectResponse(f"/w/{ctx.slug}/members?flash=" + _("Role changed."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/members", _("Role changed."))
 
 
 @router.post("/w/{ws}/members/{user_id}/remove", include_in_schema=False)
@@ -115,7 +116,7 @@ def remove_member(request: Request, db: Db, ctx: Ctx, user_id: int) -> Response:
         context = _members_context(db, ctx)
         context["errors"] = {"role": exc.message}
         return render(request, "workspaces/members.html", context, status_code=exc.status_code)
-    return RedirectResponse(f"/w/{ctx.slug}/members?flash=" + _("Member removed."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/members", _("Member removed."))
 
 
 @router.get("/w/{ws}/settings", include_in_schema=False)
@@ -140,7 +141,12 @@ def save_settings(
     ctx.require_manage()
     try:
         service.update_workspace(
-            db, ctx.workspace, name=name, description=description, city=city, public_site=public_site == "on"
+            db,
+            service.require_workspace(db, ctx.slug),
+            name=name,
+            description=description,
+            city=city,
+            public_site=public_site == "on",
         )
     except AppError as exc:
         errors = {p.field: p.message for p in exc.details}
@@ -150,7 +156,7 @@ def save_settings(
             {"city_label": city, "errors": errors},
             status_code=exc.status_code,
         )
-    return RedirectResponse(f"/w/{ctx.slug}/settings?flash=" + _("Settings saved."), status_code=303)
+    return redirect(request, f"/w/{ctx.slug}/settings", _("Settings saved."))
 
 
 @router.get("/n/{network}", include_in_schema=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from citydip.core import files
-from citydip.core.web import WorkspaceContext
+from citydip.core.context import WorkspaceContext
 from citydip.register.agreements.models import Agreement, AgreementDocument
 
 MAX_BYTES = files.MAX_BYTES

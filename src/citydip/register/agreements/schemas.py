@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citydip.core.listing import PageOut
 from citydip.core.types import not_null
 from citydip.register.vocab import (
     AGREEMENT_KINDS,
@@ -147,14 +148,5 @@ class AgreementOut(BaseModel):
     updated_at: datetime
 
 
-class AgreementPage(BaseModel):
+class AgreementPage(PageOut[AgreementOut]):
     """A page of agreements."""
-
-    items: list[AgreementOut]
-    total: int
-    total_capped: bool = Field(
-        False,
-        description="True when there are more matches than `total` (counts stop at 10,000)",
-    )
-    page: int
-    per_page: int

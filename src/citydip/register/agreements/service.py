@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import Conflict, FieldProblem, ValidationFailed
-from citydip.core.web import WorkspaceContext
 from citydip.register.agreements import repository as repo
 from citydip.register.agreements.models import Agreement, AgreementChallenge, AgreementParty, AgreementSdg
 from citydip.register.agreements.schemas import AgreementIn, AgreementOut, AgreementPatch, DocumentOut

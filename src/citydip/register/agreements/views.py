@@ -15,6 +15,7 @@ from citydip.core import files
 from citydip.core.errors import AppError, FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
 from citydip.core.listing import ListParams
+from citydip.core.pages import Form, errors_of, form_errors, form_values, parse_model, redirect
 from citydip.core.templating import render
 from citydip.core.web import AppSettings, Ctx, Db, DbRoute
 from citydip.register.agreements import documents as docs
@@ -28,13 +29,13 @@ from citydip.register.agreements.schemas import (
     AgreementPatch,
     DocumentOut,
 )
-from citydip.register.common import challenge_codes, countries, form_values, goal_labels, validate
+from citydip.register.common import challenge_codes, countries, goal_labels
 from citydip.register.engagements import repository as engagements_repo
 from citydip.register.followups import repository as followups_repo
 from citydip.register.listing import paginate_capped as paginate
 from citydip.register.partners import repository as partners_repo
 from citydip.register.vocab import AGREEMENT_KINDS, AGREEMENT_STATUSES, COOPERATION_FIELDS, VISIBILITIES
-from citydip.register.web import Form, errors_of, redirect, translated
+from citydip.register.web import translated
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 api = APIRouter(route_class=DbRoute, tags=["agreements"])
@@ -144,17 +145,13 @@ def new_agreement_page(request: Request, db: Db, ctx: Ctx) -> Response:
 def create_agreement_page(request: Request, db: Db, ctx: Ctx, form: Form) -> Response:
     ctx.require_edit()
     values = _from_form(form)
-    try:
-        agreement = service.create_agreement(db, ctx, validate(AgreementIn, values))
-    except AppError as exc:
-        db.rollback()
-        return render(
-            request,
-            "register/agreement_form.html",
-            _form_context(db, ctx, values, errors_of(exc), None),
-            status_code=exc.status_code,
+    with form_errors(
+        lambda errors: render(
+            request, "register/agreement_form.html", _form_context(db, ctx, values, errors, None)
         )
-    return redirect(f"/w/{ctx.slug}/agreements/{agreement.id}", _("Agreement saved."))
+    ):
+        agreement = service.create_agreement(db, ctx, parse_model(AgreementIn, values))
+    return redirect(request, f"/w/{ctx.slug}/agreements/{agreement.id}", _("Agreement saved."))
 
 
 @router.get("/w/{ws}/agreements/{agreement_id}", include_in_schema=False)
@@ -202,28 +199,30 @@ def update_agreement_page(
     patch = {k: values.get(k) for k in AgreementPatch.model_fields}
     for key in ("kind", "title", "status", "visibility", "description", "notes"):
         patch[key] = values.get(key, "" if key in ("description", "notes") else None)
-    try:
-        service.update_agreement(db, ctx, agreement, validate(AgreementPatch, patch))
-    except AppError as exc:
-        db.rollback()
-        return render(
+    with form_errors(
+        lambda errors: render(
             request,
             "register/agreement_form.html",
-            _form_context(db, ctx, values, errors_of(exc), _get(db, ctx, agreement_id)),
-            status_code=exc.status_code,
+            _form_context(db, ctx, values, errors, _get(db, ctx, agreement_id)),
         )
-    return redirect(f"/w/{ctx.slug}/agreements/{agreement.id}", _("Agreement saved."))
+    ):
+        service.update_agreement(db, ctx, agreement, parse_model(AgreementPatch, patch))
+    return redirect(request, f"/w/{ctx.slug}/agreements/{agreement.id}", _("Agreement saved."))
 
 
 @router.post("/w/{ws}/agreements/{agreement_id}/delete", include_in_schema=False)
-def delete_agreement_page(db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID) -> Response:
+def delete_agreement_page(
+    request: Request, db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID
+) -> Response:
     ctx.require_edit()
     service.delete_agreement(db, ctx, _get(db, ctx, agreement_id), settings.data_dir)
-    return redirect(f"/w/{ctx.slug}/agreements", _("Agreement deleted."))
+    return redirect(request, f"/w/{ctx.slug}/agreements", _("Agreement deleted."))
 
 
 @router.post("/w/{ws}/agreements/{agreement_id}/documents", include_in_schema=False)
-def upload_page(db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID, form: Form) -> Response:
+def upload_page(
+    request: Request, db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID, form: Form
+) -> Response:
     ctx.require_edit()
     agreement = _get(db, ctx, agreement_id)
     upload = form.get("file")
@@ -234,10 +233,11 @@ def upload_page(db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID
         docs.add_document(db, ctx, agreement, upload.filename, content, settings.data_dir)
     except AppError as exc:
         return redirect(
+            request,
             f"/w/{ctx.slug}/agreements/{agreement.id}#documents",
             _("Not attached: {reason}", reason="; ".join(errors_of(exc).values())),
         )
-    return redirect(f"/w/{ctx.slug}/agreements/{agreement.id}#documents", _("Document attached."))
+    return redirect(request, f"/w/{ctx.slug}/agreements/{agreement.id}#documents", _("Document attached."))
 
 
 def _document(db: Db, ctx: Ctx, agreement_id: uuid.UUID, document_id: uuid.UUID) -> AgreementDocument:
@@ -261,11 +261,11 @@ def download_page(
 
 @router.post("/w/{ws}/agreements/{agreement_id}/documents/{document_id}/delete", include_in_schema=False)
 def delete_document_page(
-    db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID, document_id: uuid.UUID
+    request: Request, db: Db, ctx: Ctx, settings: AppSettings, agreement_id: uuid.UUID, document_id: uuid.UUID
 ) -> Response:
     ctx.require_edit()
     docs.delete_document(db, ctx, _document(db, ctx, agreement_id, document_id), settings.data_dir)
-    return redirect(f"/w/{ctx.slug}/agreements/{agreement_id}#documents", _("Document deleted."))
+    return redirect(request, f"/w/{ctx.slug}/agreements/{agreement_id}#documents", _("Document deleted."))
 
 
 # --- API --------------------------------------------------------------------------------------------------
@@ -277,13 +277,7 @@ AgreementParams = Annotated[ListParams, Depends(repo.AGREEMENT_LIST.dependency()
 def api_agreements(db: Db, ctx: Ctx, params: AgreementParams) -> AgreementPage:
     page = paginate(db, repo.agreements_query(ctx.id), repo.AGREEMENT_LIST, params, ctx.id)
     links = repo.links_for(db, ctx.id, [a.id for a in page.items])
-    return AgreementPage(
-        items=[service.to_out(a, links[a.id], []) for a in page.items],
-        total=page.total,
-        total_capped=page.capped,
-        page=page.page,
-        per_page=page.per_page,
-    )
+    return AgreementPage.of(page, [service.to_out(a, links[a.id], []) for a in page.items])
 
 
 @api.post(

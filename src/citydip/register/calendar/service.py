@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext, WorkspaceRecord
 from citydip.core.database import utcnow
 from citydip.core.errors import NotFound
-from citydip.core.web import WorkspaceContext
 from citydip.reference import repository as ref_repo
 from citydip.register.calendar.ics import Event, calendar, zone
 from citydip.register.calendar.models import CalendarFeed
@@ -23,7 +23,6 @@ from citydip.register.engagements import repository as engagements_repo
 from citydip.register.engagements.models import Engagement
 from citydip.register.followups.models import FollowUp
 from citydip.register.vocab import ENGAGEMENT_KINDS, OPEN_FOLLOWUP_STATUSES, label
-from citydip.workspaces.models import Workspace
 
 FEED_PREFIX = "cdcal_"
 STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
@@ -83,7 +82,7 @@ def feed_by_token(session: Session, token: str) -> CalendarFeed | None:
     return feed if feed is not None and feed.revoked_at is None else None
 
 
-def workspace_zone(session: Session, workspace: Workspace) -> dt.tzinfo:
+def workspace_zone(session: Session, workspace: WorkspaceRecord) -> dt.tzinfo:
     """The time zone of the workspace's city (UTC when it has none)."""
     city = ref_repo.city(session, workspace.city_id) if workspace.city_id else None
     return zone(city.timezone if city else None)
@@ -108,7 +107,7 @@ def engagement_event(e: Engagement, base_url: str, slug: str) -> Event:
     )
 
 
-def workspace_ics(session: Session, workspace: Workspace, base_url: str, today: dt.date) -> str:
+def workspace_ics(session: Session, workspace: WorkspaceRecord, base_url: str, today: dt.date) -> str:
     """The workspace's engagements of the last year and all ahead, as iCalendar text."""
     rows = session.scalars(
         engagements_repo.engagements_query(workspace.id)

@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field
 
 from citydip.core.errors import FieldProblem, NotFound, ValidationFailed
 from citydip.core.i18n import _
+from citydip.core.pages import Form, redirect
 from citydip.core.templating import render
 from citydip.core.tenancy import Role, Scope, set_scope
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.register.calendar import service
-from citydip.register.web import Form, redirect
 from citydip.workspaces.repository import workspace_by_id
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
@@ -97,10 +97,10 @@ def create_feed_page(request: Request, db: Db, ctx: Ctx, form: Form) -> Response
 
 
 @router.post("/w/{ws}/calendar/feeds/{feed_id}/revoke", include_in_schema=False)
-def revoke_feed_page(db: Db, ctx: Ctx, feed_id: int) -> Response:
+def revoke_feed_page(request: Request, db: Db, ctx: Ctx, feed_id: int) -> Response:
     ctx.require_edit()
     service.revoke_feed(db, ctx, feed_id)
-    return redirect(f"/w/{ctx.slug}/calendar/feeds", _("The feed address no longer works."))
+    return redirect(request, f"/w/{ctx.slug}/calendar/feeds", _("The feed address no longer works."))
 
 
 @router.get("/ical/{feed_token}.ics", include_in_schema=False)

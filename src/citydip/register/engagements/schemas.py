@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citydip.core.listing import PageOut
 from citydip.core.types import Count, Time, not_null
 from citydip.register.vocab import (
     ENGAGEMENT_KINDS,
@@ -248,14 +249,5 @@ class EngagementOut(BaseModel):
     updated_at: datetime
 
 
-class EngagementPage(BaseModel):
+class EngagementPage(PageOut[EngagementOut]):
     """A page of engagements (participants and gifts omitted; fetch one engagement for them)."""
-
-    items: list[EngagementOut]
-    total: int
-    total_capped: bool = Field(
-        False,
-        description="True when there are more matches than `total` (counts stop at 10,000)",
-    )
-    page: int
-    per_page: int

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import Conflict, FieldProblem, ValidationFailed
 from citydip.core.text import fold
-from citydip.core.web import WorkspaceContext
 from citydip.register.agreements import repository as agreements_repo
 from citydip.register.common import (
     check_challenges,

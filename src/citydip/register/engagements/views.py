@@ -12,10 +12,11 @@ from citydip.accounts import repository as accounts_repo
 from citydip.core.errors import AppError, NotFound
 from citydip.core.i18n import _
 from citydip.core.listing import ListParams
+from citydip.core.pages import Form, errors_of, form_errors, form_values, parse_model, redirect
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.register.agreements import repository as agreements_repo
-from citydip.register.common import challenge_codes, countries, form_values, goal_labels, validate
+from citydip.register.common import challenge_codes, countries, goal_labels
 from citydip.register.engagements import repository as repo
 from citydip.register.engagements import service
 from citydip.register.engagements.models import Engagement
@@ -40,7 +41,7 @@ from citydip.register.vocab import (
     VISIBILITIES,
     codes,
 )
-from citydip.register.web import Form, errors_of, redirect, translated
+from citydip.register.web import translated
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 api = APIRouter(route_class=DbRoute, tags=["engagements"])
@@ -124,17 +125,13 @@ def new_engagement_page(request: Request, db: Db, ctx: Ctx) -> Response:
 def create_engagement_page(request: Request, db: Db, ctx: Ctx, form: Form) -> Response:
     ctx.require_edit()
     values = _from_form(form)
-    try:
-        engagement = service.create_engagement(db, ctx, validate(EngagementIn, values))
-    except AppError as exc:
-        db.rollback()
-        return render(
-            request,
-            "register/engagement_form.html",
-            _form_context(db, ctx, values, errors_of(exc), None),
-            status_code=exc.status_code,
+    with form_errors(
+        lambda errors: render(
+            request, "register/engagement_form.html", _form_context(db, ctx, values, errors, None)
         )
-    return redirect(f"/w/{ctx.slug}/engagements/{engagement.id}", _("Engagement saved."))
+    ):
+        engagement = service.create_engagement(db, ctx, parse_model(EngagementIn, values))
+    return redirect(request, f"/w/{ctx.slug}/engagements/{engagement.id}", _("Engagement saved."))
 
 
 @router.get("/w/{ws}/engagements/{engagement_id}", include_in_schema=False)
@@ -186,77 +183,85 @@ def update_engagement_page(
     patch = {k: values.get(k) for k in EngagementPatch.model_fields if k not in ("participants", "gifts")}
     for key in ("place", "purpose", "notes", "outcome_text", "investment_currency"):
         patch[key] = values.get(key, "")
-    try:
-        service.update_engagement(db, ctx, engagement, validate(EngagementPatch, patch))
-    except AppError as exc:
-        db.rollback()
-        return render(
+    with form_errors(
+        lambda errors: render(
             request,
             "register/engagement_form.html",
-            _form_context(db, ctx, values, errors_of(exc), _get(db, ctx, engagement_id)),
-            status_code=exc.status_code,
+            _form_context(db, ctx, values, errors, _get(db, ctx, engagement_id)),
         )
-    return redirect(f"/w/{ctx.slug}/engagements/{engagement.id}", _("Engagement saved."))
+    ):
+        service.update_engagement(db, ctx, engagement, parse_model(EngagementPatch, patch))
+    return redirect(request, f"/w/{ctx.slug}/engagements/{engagement.id}", _("Engagement saved."))
 
 
 @router.post("/w/{ws}/engagements/{engagement_id}/delete", include_in_schema=False)
-def delete_engagement_page(db: Db, ctx: Ctx, engagement_id: uuid.UUID) -> Response:
+def delete_engagement_page(request: Request, db: Db, ctx: Ctx, engagement_id: uuid.UUID) -> Response:
     ctx.require_edit()
     service.delete_engagement(db, ctx, _get(db, ctx, engagement_id))
-    return redirect(f"/w/{ctx.slug}/engagements", _("Engagement deleted."))
+    return redirect(request, f"/w/{ctx.slug}/engagements", _("Engagement deleted."))
 
 
-def _not_saved(ctx: Ctx, engagement: Engagement, anchor: str, exc: AppError) -> Response:
+def _not_saved(request: Request, ctx: Ctx, engagement: Engagement, anchor: str, exc: AppError) -> Response:
     reason = "; ".join(f"{k}: {v}" for k, v in errors_of(exc).items())
     return redirect(
-        f"/w/{ctx.slug}/engagements/{engagement.id}#{anchor}", _("Not saved: {reason}", reason=reason)
+        request,
+        f"/w/{ctx.slug}/engagements/{engagement.id}#{anchor}",
+        _("Not saved: {reason}", reason=reason),
     )
 
 
 @router.post("/w/{ws}/engagements/{engagement_id}/participants", include_in_schema=False)
-def add_participant_page(db: Db, ctx: Ctx, engagement_id: uuid.UUID, form: Form) -> Response:
+def add_participant_page(
+    request: Request, db: Db, ctx: Ctx, engagement_id: uuid.UUID, form: Form
+) -> Response:
     ctx.require_edit()
     engagement = _get(db, ctx, engagement_id)
     try:
-        service.add_participant(db, ctx, engagement, validate(ParticipantIn, form_values(form)))
+        service.add_participant(db, ctx, engagement, parse_model(ParticipantIn, form_values(form)))
     except AppError as exc:
-        return _not_saved(ctx, engagement, "participants", exc)
-    return redirect(f"/w/{ctx.slug}/engagements/{engagement.id}#participants", _("Participant added."))
+        return _not_saved(request, ctx, engagement, "participants", exc)
+    return redirect(
+        request, f"/w/{ctx.slug}/engagements/{engagement.id}#participants", _("Participant added.")
+    )
 
 
 @router.post(
     "/w/{ws}/engagements/{engagement_id}/participants/{participant_id}/delete", include_in_schema=False
 )
 def remove_participant_page(
-    db: Db, ctx: Ctx, engagement_id: uuid.UUID, participant_id: uuid.UUID
+    request: Request, db: Db, ctx: Ctx, engagement_id: uuid.UUID, participant_id: uuid.UUID
 ) -> Response:
     ctx.require_edit()
     row = repo.participant(db, ctx.id, engagement_id, participant_id)
     if row is None:
         raise NotFound("No such participant.")
     service.remove_participant(db, ctx, row)
-    return redirect(f"/w/{ctx.slug}/engagements/{engagement_id}#participants", _("Participant removed."))
+    return redirect(
+        request, f"/w/{ctx.slug}/engagements/{engagement_id}#participants", _("Participant removed.")
+    )
 
 
 @router.post("/w/{ws}/engagements/{engagement_id}/gifts", include_in_schema=False)
-def add_gift_page(db: Db, ctx: Ctx, engagement_id: uuid.UUID, form: Form) -> Response:
+def add_gift_page(request: Request, db: Db, ctx: Ctx, engagement_id: uuid.UUID, form: Form) -> Response:
     ctx.require_edit()
     engagement = _get(db, ctx, engagement_id)
     try:
-        service.add_gift(db, ctx, engagement, validate(GiftIn, form_values(form)))
+        service.add_gift(db, ctx, engagement, parse_model(GiftIn, form_values(form)))
     except AppError as exc:
-        return _not_saved(ctx, engagement, "gifts", exc)
-    return redirect(f"/w/{ctx.slug}/engagements/{engagement.id}#gifts", _("Gift recorded."))
+        return _not_saved(request, ctx, engagement, "gifts", exc)
+    return redirect(request, f"/w/{ctx.slug}/engagements/{engagement.id}#gifts", _("Gift recorded."))
 
 
 @router.post("/w/{ws}/engagements/{engagement_id}/gifts/{gift_id}/delete", include_in_schema=False)
-def remove_gift_page(db: Db, ctx: Ctx, engagement_id: uuid.UUID, gift_id: uuid.UUID) -> Response:
+def remove_gift_page(
+    request: Request, db: Db, ctx: Ctx, engagement_id: uuid.UUID, gift_id: uuid.UUID
+) -> Response:
     ctx.require_edit()
     row = repo.gift(db, ctx.id, engagement_id, gift_id)
     if row is None:
         raise NotFound("No such gift.")
     service.remove_gift(db, ctx, row)
-    return redirect(f"/w/{ctx.slug}/engagements/{engagement_id}#gifts", _("Gift removed."))
+    return redirect(request, f"/w/{ctx.slug}/engagements/{engagement_id}#gifts", _("Gift removed."))
 
 
 # --- API --------------------------------------------------------------------------------------------------
@@ -268,13 +273,7 @@ EngagementParams = Annotated[ListParams, Depends(repo.ENGAGEMENT_LIST.dependency
 def api_engagements(db: Db, ctx: Ctx, params: EngagementParams) -> EngagementPage:
     page = paginate(db, repo.engagements_query(ctx.id), repo.ENGAGEMENT_LIST, params, ctx.id)
     links = repo.links_for(db, ctx.id, [e.id for e in page.items])
-    return EngagementPage(
-        items=[service.to_out(db, ctx, e, links[e.id], False) for e in page.items],
-        total=page.total,
-        total_capped=page.capped,
-        page=page.page,
-        per_page=page.per_page,
-    )
+    return EngagementPage.of(page, [service.to_out(db, ctx, e, links[e.id], False) for e in page.items])
 
 
 @api.post(

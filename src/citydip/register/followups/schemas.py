@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from citydip.core.listing import PageOut
 from citydip.core.types import Date, RowId, not_null
 from citydip.register.vocab import FOLLOWUP_STATUSES, codes
 
@@ -65,14 +66,5 @@ class FollowUpOut(BaseModel):
     created_at: datetime
 
 
-class FollowUpPage(BaseModel):
+class FollowUpPage(PageOut[FollowUpOut]):
     """A page of follow-ups."""
-
-    items: list[FollowUpOut]
-    total: int
-    total_capped: bool = Field(
-        False,
-        description="True when there are more matches than `total` (counts stop at 10,000)",
-    )
-    page: int
-    per_page: int

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from citydip.accounts import repository as accounts_repo
+from citydip.core.context import WorkspaceContext
 from citydip.core.database import utcnow
 from citydip.core.errors import FieldProblem, ValidationFailed
-from citydip.core.web import WorkspaceContext
 from citydip.register.agreements import repository as agreements_repo
 from citydip.register.common import check_choice
 from citydip.register.engagements import repository as engagements_repo

@@ -12,16 +12,16 @@ from citydip.accounts import repository as accounts_repo
 from citydip.core.errors import AppError, NotFound
 from citydip.core.i18n import _
 from citydip.core.listing import ListParams
+from citydip.core.pages import Form, errors_of, form_values, parse_model, redirect
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
-from citydip.register.common import form_values, validate
 from citydip.register.followups import repository as repo
 from citydip.register.followups import service
 from citydip.register.followups.models import FollowUp
 from citydip.register.followups.schemas import FollowUpIn, FollowUpOut, FollowUpPage, FollowUpPatch
 from citydip.register.listing import paginate_capped as paginate
 from citydip.register.vocab import FOLLOWUP_STATUSES
-from citydip.register.web import Form, errors_of, redirect, translated
+from citydip.register.web import translated
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 api = APIRouter(route_class=DbRoute, tags=["follow-ups"])
@@ -93,12 +93,14 @@ def create_followup_page(request: Request, db: Db, ctx: Ctx, form: Form) -> Resp
     ctx.require_edit()
     values = form_values(form)
     try:
-        row = service.create_followup(db, ctx, validate(FollowUpIn, values))
+        row = service.create_followup(db, ctx, parse_model(FollowUpIn, values))
     except AppError as exc:
         return _form(request, db, ctx, values, errors_of(exc), None, exc.status_code)
     if row.engagement_id:
-        return redirect(f"/w/{ctx.slug}/engagements/{row.engagement_id}#followups", _("Follow-up added."))
-    return redirect(f"/w/{ctx.slug}/followups", _("Follow-up added."))
+        return redirect(
+            request, f"/w/{ctx.slug}/engagements/{row.engagement_id}#followups", _("Follow-up added.")
+        )
+    return redirect(request, f"/w/{ctx.slug}/followups", _("Follow-up added."))
 
 
 @router.get("/w/{ws}/followups/{followup_id}/edit", include_in_schema=False)
@@ -118,24 +120,24 @@ def update_followup_page(request: Request, db: Db, ctx: Ctx, followup_id: uuid.U
         "notes": values.get("notes", "")
     }
     try:
-        service.update_followup(db, ctx, row, validate(FollowUpPatch, patch))
+        service.update_followup(db, ctx, row, parse_model(FollowUpPatch, patch))
     except AppError as exc:
         return _form(request, db, ctx, values, errors_of(exc), row, exc.status_code)
-    return redirect(f"/w/{ctx.slug}/followups", _("Follow-up saved."))
+    return redirect(request, f"/w/{ctx.slug}/followups", _("Follow-up saved."))
 
 
 @router.post("/w/{ws}/followups/{followup_id}/done", include_in_schema=False)
-def done_followup_page(db: Db, ctx: Ctx, followup_id: uuid.UUID) -> Response:
+def done_followup_page(request: Request, db: Db, ctx: Ctx, followup_id: uuid.UUID) -> Response:
     ctx.require_edit()
     service.update_followup(db, ctx, _get(db, ctx, followup_id), FollowUpPatch(status="done"))
-    return redirect(f"/w/{ctx.slug}/followups", _("Marked as done."))
+    return redirect(request, f"/w/{ctx.slug}/followups", _("Marked as done."))
 
 
 @router.post("/w/{ws}/followups/{followup_id}/delete", include_in_schema=False)
-def delete_followup_page(db: Db, ctx: Ctx, followup_id: uuid.UUID) -> Response:
+def delete_followup_page(request: Request, db: Db, ctx: Ctx, followup_id: uuid.UUID) -> Response:
     ctx.require_edit()
     service.delete_followup(db, ctx, _get(db, ctx, followup_id))
-    return redirect(f"/w/{ctx.slug}/followups", _("Follow-up deleted."))
+    return redirect(request, f"/w/{ctx.slug}/followups", _("Follow-up deleted."))
 
 
 # --- API --------------------------------------------------------------------------------------------------
@@ -146,13 +148,7 @@ FollowUpParams = Annotated[ListParams, Depends(repo.FOLLOWUP_LIST.dependency())]
 @api.get("/workspaces/{ws}/followups", response_model=FollowUpPage, summary="List follow-ups")
 def api_followups(db: Db, ctx: Ctx, params: FollowUpParams) -> FollowUpPage:
     page = paginate(db, repo.followups_query(ctx.id), repo.FOLLOWUP_LIST, params, ctx.id)
-    return FollowUpPage(
-        items=[FollowUpOut.model_validate(f) for f in page.items],
-        total=page.total,
-        total_capped=page.capped,
-        page=page.page,
-        per_page=page.per_page,
-    )
+    return FollowUpPage.of(page, [FollowUpOut.model_validate(f) for f in page.items])
 
 
 @api.post(

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceRecord
 from citydip.reference.models import City
 from citydip.register.agreements.models import Agreement, AgreementParty
 from citydip.register.geo.projection import distance_km
 from citydip.register.geo.svgmap import MapLine, MapPoint, render
 from citydip.register.partners.models import Partner
 from citydip.register.vocab import AGREEMENT_KINDS, PARTNER_KINDS, label
-from citydip.workspaces.models import Workspace
 
 MAX_POINTS = 5000
 
@@ -33,7 +33,7 @@ class TieRow:
 
 
 def map_data(
-    session: Session, workspace: Workspace
+    session: Session, workspace: WorkspaceRecord
 ) -> tuple[MapPoint | None, list[MapPoint], list[MapLine], list[TieRow]]:
     """Everything the map page draws and lists."""
     home_city = session.get(City, workspace.city_id) if workspace.city_id else None
@@ -97,7 +97,7 @@ def map_data(
     return home, points, lines, rows
 
 
-def workspace_map_svg(session: Session, workspace: Workspace) -> str:
+def workspace_map_svg(session: Session, workspace: WorkspaceRecord) -> str:
     """The SVG map of a workspace's ties."""
     home, points, lines, _rows = map_data(session, workspace)
     return render(points, lines, home, f"Ties of {workspace.name}")

@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from citydip.audit.recorder import record
+from citydip.core.context import WorkspaceContext
 from citydip.core.database import new_id
 from citydip.core.errors import FieldProblem, ValidationFailed
-from citydip.core.web import WorkspaceContext
 from citydip.register.io.columns import Column, Vocab
 from citydip.register.io.tabular import Table, read_table
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from citydip.accounts.models import User
 from citydip.core import csvout
+from citydip.core.context import WorkspaceContext
 from citydip.core.listing import ListParams, ListSpec
-from citydip.core.web import WorkspaceContext
 from citydip.register import listing
 from citydip.register.agreements import repository as agreements_repo
 from citydip.register.agreements.models import Agreement

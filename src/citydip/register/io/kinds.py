@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.text import fold
-from citydip.core.web import WorkspaceContext
 from citydip.reference.cities import resolve_city
 from citydip.register.io import bulk
 from citydip.register.io import columns as c

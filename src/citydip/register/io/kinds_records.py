@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.text import fold
-from citydip.core.web import WorkspaceContext
 from citydip.register.agreements.models import Agreement, AgreementChallenge, AgreementParty, AgreementSdg
 from citydip.register.engagements.models import (
     Engagement,

@@ -12,9 +12,9 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import FieldProblem, NotFound, ValidationFailed
 from citydip.core.listing import ListParams
-from citydip.core.web import WorkspaceContext
 from citydip.register.io import export
 from citydip.register.io.engine import ImportReport, run_import
 from citydip.register.io.kinds_records import kinds

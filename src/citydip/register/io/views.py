@@ -10,13 +10,13 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from citydip.core.errors import AppError, FieldProblem, ValidationFailed
 from citydip.core.i18n import _
+from citydip.core.pages import Form, redirect
 from citydip.core.templating import render
 from citydip.core.web import AppSettings, Ctx, Db, DbRoute
 from citydip.register.io import service
 from citydip.register.io.engine import ImportReport
 from citydip.register.io.kinds_records import kinds
 from citydip.register.io.tabular import MAX_IMPORT_BYTES
-from citydip.register.web import Form, redirect
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 api = APIRouter(route_class=DbRoute, tags=["import and export"])
@@ -66,7 +66,6 @@ def import_submit(request: Request, db: Db, ctx: Ctx, settings: AppSettings, for
             return _page(request, ctx, kind=kind, report=report, token=kept)
         report = service.import_file(db, ctx, kind, content, filename, dry_run=False)
     except ValidationFailed as exc:
-        db.rollback()
         failed = ImportReport(
             str(form.get("kind") or "?"), getattr(upload, "filename", "") or "", problems=exc.details
         )
@@ -78,7 +77,7 @@ def import_submit(request: Request, db: Db, ctx: Ctx, settings: AppSettings, for
     message = _(
         "Imported {file}: {c} created, {u} updated.", file=report.filename, c=report.created, u=report.updated
     )
-    return redirect(f"/w/{ctx.slug}/{LIST_PAGES[report.kind]}", message)
+    return redirect(request, f"/w/{ctx.slug}/{LIST_PAGES[report.kind]}", message)
 
 
 def _download(content: bytes, filename: str, fmt: str) -> Response:

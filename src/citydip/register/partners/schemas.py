@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citydip.core.listing import PageOut
 from citydip.core.types import GeonamesId, not_null
 from citydip.register.vocab import PARTNER_KINDS, VISIBILITIES, codes
 
@@ -128,17 +129,10 @@ class PartnerOut(BaseModel):
     updated_at: datetime = Field(description="Last change")
 
 
-class PartnerPage(BaseModel):
+class PartnerPage(PageOut[PartnerOut]):
     """A page of partners."""
 
-    items: list[PartnerOut]
     total: int = Field(description="Matching partners")
-    total_capped: bool = Field(
-        False,
-        description="True when there are more matches than `total` (counts stop at 10,000)",
-    )
-    page: int
-    per_page: int
 
 
 class PersonIn(BaseModel):
@@ -197,14 +191,5 @@ class PersonOut(BaseModel):
     external_id: str | None = Field(description="Your own id")
 
 
-class PersonPage(BaseModel):
+class PersonPage(PageOut[PersonOut]):
     """A page of people."""
-
-    items: list[PersonOut]
-    total: int
-    total_capped: bool = Field(
-        False,
-        description="True when there are more matches than `total` (counts stop at 10,000)",
-    )
-    page: int
-    per_page: int

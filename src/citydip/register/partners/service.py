@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import Conflict, FieldProblem, ValidationFailed
 from citydip.core.text import fold
-from citydip.core.web import WorkspaceContext
 from citydip.reference import repository as ref_repo
 from citydip.reference.cities import resolve_city
 from citydip.reference.models import City

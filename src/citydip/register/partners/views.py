@@ -12,10 +12,11 @@ from fastapi.responses import Response
 from citydip.core.errors import AppError, NotFound
 from citydip.core.i18n import _
 from citydip.core.listing import ListParams
+from citydip.core.pages import Form, errors_of, form_values, parse_model, redirect
 from citydip.core.templating import render
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.reference import repository as ref_repo
-from citydip.register.common import countries, form_values, validate
+from citydip.register.common import countries
 from citydip.register.listing import paginate_capped as paginate
 from citydip.register.partners import repository as repo
 from citydip.register.partners import service
@@ -32,7 +33,7 @@ from citydip.register.partners.schemas import (
 )
 from citydip.register.timeline import partner_timeline
 from citydip.register.vocab import PARTNER_KINDS, VISIBILITIES
-from citydip.register.web import Form, errors_of, redirect, translated
+from citydip.register.web import translated
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 api = APIRouter(route_class=DbRoute, tags=["partners"])
@@ -103,11 +104,11 @@ def create_partner_page(request: Request, db: Db, ctx: Ctx, form: Form) -> Respo
     ctx.require_edit()
     values = form_values(form)
     try:
-        partner = service.create_partner(db, ctx, validate(PartnerIn, values))
+        partner = service.create_partner(db, ctx, parse_model(PartnerIn, values))
     except AppError as exc:
         context = _form_context(db, values, errors_of(exc)) | {"partner": None}
         return render(request, "register/partner_form.html", context, status_code=exc.status_code)
-    return redirect(f"/w/{ctx.slug}/partners/{partner.id}", _("Partner saved."))
+    return redirect(request, f"/w/{ctx.slug}/partners/{partner.id}", _("Partner saved."))
 
 
 @router.get("/w/{ws}/partners/{partner_id}", include_in_schema=False)
@@ -158,18 +159,18 @@ def update_partner_page(request: Request, db: Db, ctx: Ctx, partner_id: uuid.UUI
     patch["city"] = patch["city"] or None
     patch["represented_country"] = patch["represented_country"] or None
     try:
-        service.update_partner(db, ctx, partner, validate(PartnerPatch, patch))
+        service.update_partner(db, ctx, partner, parse_model(PartnerPatch, patch))
     except AppError as exc:
         context = _form_context(db, values, errors_of(exc)) | {"partner": partner}
         return render(request, "register/partner_form.html", context, status_code=exc.status_code)
-    return redirect(f"/w/{ctx.slug}/partners/{partner.id}", _("Partner saved."))
+    return redirect(request, f"/w/{ctx.slug}/partners/{partner.id}", _("Partner saved."))
 
 
 @router.post("/w/{ws}/partners/{partner_id}/delete", include_in_schema=False)
-def delete_partner_page(db: Db, ctx: Ctx, partner_id: uuid.UUID) -> Response:
+def delete_partner_page(request: Request, db: Db, ctx: Ctx, partner_id: uuid.UUID) -> Response:
     ctx.require_edit()
     service.delete_partner(db, ctx, _get(db, ctx, partner_id))
-    return redirect(f"/w/{ctx.slug}/partners", _("Partner deleted."))
+    return redirect(request, f"/w/{ctx.slug}/partners", _("Partner deleted."))
 
 
 @router.post("/w/{ws}/partners/{partner_id}/people", include_in_schema=False)
@@ -178,13 +179,14 @@ def add_person_page(request: Request, db: Db, ctx: Ctx, partner_id: uuid.UUID, f
     partner = _get(db, ctx, partner_id)
     values = form_values(form) | {"partner_id": str(partner.id)}
     try:
-        service.create_person(db, ctx, validate(PersonIn, values))
+        service.create_person(db, ctx, parse_model(PersonIn, values))
     except AppError as exc:
         return redirect(
+            request,
             f"/w/{ctx.slug}/partners/{partner.id}",
             _("Not saved: {reason}", reason="; ".join(f"{k}: {v}" for k, v in errors_of(exc).items())),
         )
-    return redirect(f"/w/{ctx.slug}/partners/{partner.id}#people", _("Person saved."))
+    return redirect(request, f"/w/{ctx.slug}/partners/{partner.id}#people", _("Person saved."))
 
 
 # --- people -----------------------------------------------------------------------------------------------
@@ -223,7 +225,7 @@ def update_person_page(request: Request, db: Db, ctx: Ctx, person_id: uuid.UUID,
     patch["partner_id"] = patch["partner_id"] or None
     patch["external_id"] = patch["external_id"] or None
     try:
-        service.update_person(db, ctx, person, validate(PersonPatch, patch))
+        service.update_person(db, ctx, person, parse_model(PersonPatch, patch))
     except AppError as exc:
         return render(
             request,
@@ -236,18 +238,18 @@ def update_person_page(request: Request, db: Db, ctx: Ctx, person_id: uuid.UUID,
             },
             status_code=exc.status_code,
         )
-    return redirect(f"/w/{ctx.slug}/partners/{person.partner_id}#people", _("Person saved."))
+    return redirect(request, f"/w/{ctx.slug}/partners/{person.partner_id}#people", _("Person saved."))
 
 
 @router.post("/w/{ws}/people/{person_id}/delete", include_in_schema=False)
-def delete_person_page(db: Db, ctx: Ctx, person_id: uuid.UUID) -> Response:
+def delete_person_page(request: Request, db: Db, ctx: Ctx, person_id: uuid.UUID) -> Response:
     ctx.require_edit()
     person = repo.person(db, ctx.id, person_id)
     if person is None:
         raise NotFound("No such person.")
     partner_id = person.partner_id
     service.delete_person(db, ctx, person)
-    return redirect(f"/w/{ctx.slug}/partners/{partner_id}#people", _("Person deleted."))
+    return redirect(request, f"/w/{ctx.slug}/partners/{partner_id}#people", _("Person deleted."))
 
 
 # --- API --------------------------------------------------------------------------------------------------
@@ -259,13 +261,7 @@ PeopleParams = Annotated[ListParams, Depends(repo.PEOPLE_LIST.dependency())]
 @api.get("/workspaces/{ws}/partners", response_model=PartnerPage, summary="List partners")
 def api_partners(db: Db, ctx: Ctx, params: PartnerParams) -> PartnerPage:
     page = paginate(db, repo.partners_query(ctx.id), repo.PARTNER_LIST, params, ctx.id)
-    return PartnerPage(
-        items=[PartnerOut.model_validate(p) for p in page.items],
-        total=page.total,
-        total_capped=page.capped,
-        page=page.page,
-        per_page=page.per_page,
-    )
+    return PartnerPage.of(page, [PartnerOut.model_validate(p) for p in page.items])
 
 
 @api.post("/workspaces/{ws}/partners", response_model=PartnerOut, status_code=201, summary="Create a partner")
@@ -311,13 +307,7 @@ def api_timeline(db: Db, ctx: Ctx, partner_id: uuid.UUID) -> list[dict[str, Any]
 @api.get("/workspaces/{ws}/people", response_model=PersonPage, summary="List people")
 def api_people(db: Db, ctx: Ctx, params: PeopleParams) -> PersonPage:
     page = paginate(db, repo.people_query(ctx.id), repo.PEOPLE_LIST, params, ctx.id)
-    return PersonPage(
-        items=[PersonOut.model_validate(p) for p in page.items],
-        total=page.total,
-        total_capped=page.capped,
-        page=page.page,
-        per_page=page.per_page,
-    )
+    return PersonPage.of(page, [PersonOut.model_validate(p) for p in page.items])
 
 
 @api.post("/workspaces/{ws}/people", response_model=PersonOut, status_code=201, summary="Create a person")
