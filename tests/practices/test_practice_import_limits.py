@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from citydip.core.context import WorkspaceContext
 from citydip.core.errors import ValidationFailed
-from citydip.practices import service
 from citydip.practices.importing import import_practices
 from practices.practice_helpers import FIXTURES
 from support.factories import make_workspace
@@ -23,7 +23,7 @@ def _import(sys_session, path, **kw):
         if workspace_by_slug(s, "limits") is None:
             make_workspace(s, "limits")
     with sys_session() as s:
-        return import_practices(s, service.CliWorkspace(workspace_by_slug(s, "limits")), path, **kw)
+        return import_practices(s, WorkspaceContext.for_operator(workspace_by_slug(s, "limits")), path, **kw)
 
 
 def test_a_line_nested_100000_deep_is_a_rejected_row_naming_the_line(sys_session, tmp_path):
