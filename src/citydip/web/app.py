@@ -18,7 +18,7 @@ from citydip.core.config import Settings, get_settings
 from citydip.core.database import make_engine, make_sessionmaker
 from citydip.core.writegate import WriteGate
 from citydip.domains import install_session_hooks, rooms
-from citydip.web.errors import install_error_handlers
+from citydip.web.errors import ERROR_RESPONSES, install_error_handlers
 from citydip.web.identity import AccountsGate
 from citydip.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 
@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         api_router = getattr(module, "api", None)
         if api_router is not None:
             api.include_router(api_router)
-    app.include_router(api)
+    app.include_router(api, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

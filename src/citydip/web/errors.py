@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,10 +29,12 @@ TITLES = {
     404: "Not found",
     405: "Not allowed",
     409: "Conflict",
+    410: "Gone",
     413: "Request too large",
     422: "Please check the form",
     429: "Too many attempts",
     500: "Something went wrong",
+    503: "Busy, try again",
 }
 
 
@@ -112,7 +115,40 @@ async def http_error(request: Request, exc: Exception) -> Response:
     }
     message = messages.get(exc.status_code) or str(exc.detail)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return respond(request, exc.status_code, code, message, [])
+    response = respond(request, exc.status_code, code, message, [])
+    for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405 (RFC 9110)
+        response.headers[name] = value
+    return response
+
+
+class ErrorDetail(BaseModel):
+    """Where a problem is."""
+
+    field: str = Field(description="The field, parameter or 'file' the problem is about")
+    message: str = Field(description="What is wrong, in words")
+    row: int | None = Field(default=None, description="Row of an uploaded file")
+    file: str | None = Field(default=None, description="Name of an uploaded file")
+
+
+class ErrorBody(BaseModel):
+    """The error envelope's content."""
+
+    code: str = Field(description="A stable code: not_found, validation_failed, busy, ...")
+    message: str = Field(description="What happened, in words")
+    details: list[ErrorDetail] = Field(description="Each problem, naming its field")
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers (4xx and 5xx)."""
+
+    error: ErrorBody
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": TITLES.get(status, "Error")}
+    for status in (400, 401, 403, 404, 405, 409, 410, 413, 422, 429, 500, 503)
+}
+"""Declared on every API operation, so the OpenAPI document lists every status the API can answer."""
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
