@@ -116,9 +116,30 @@ async def http_error(request: Request, exc: Exception) -> Response:
     message = messages.get(exc.status_code) or str(exc.detail)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     response = respond(request, exc.status_code, code, message, [])
-    for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405 (RFC 9110)
+    for name, value in (exc.headers or {}).items():
         response.headers[name] = value
+    if exc.status_code == 405:  # Allow lists every method of the address, not only the first route's
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
     return response
+
+
+_PATH_PARAM = re.compile(r"{[^}]+}")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    from citydip.web.routes import flat_routes
+
+    path = request.url.path
+    allowed: set[str] = set()
+    for route in flat_routes(request.app):
+        pattern = (
+            "^"
+            + _PATH_PARAM.sub("[^/]+", re.escape(route.path).replace(r"\{", "{").replace(r"\}", "}"))
+            + "$"
+        )
+        if re.match(pattern, path):
+            allowed |= set(route.methods)
+    return sorted(allowed - {"HEAD"})  # as the OpenAPI document lists them
 
 
 class ErrorDetail(BaseModel):
