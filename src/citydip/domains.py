@@ -127,6 +127,15 @@ ROOMS: dict[str, Room] = {
             ("sections",),
         ),
         Room(
+            "agenda",
+            "module",
+            "items(db: Session, ctx: WorkspaceContext, window: core.agenda.AgendaWindow)"
+            " -> list[core.agenda.AgendaItem]; KINDS: list[tuple[code, label]]",
+            "dated things (events and deadlines) for the workspace home's agenda, the calendar, the iCalendar"
+            " feeds and the daily digest",
+            ("items", "KINDS"),
+        ),
+        Room(
             "hooks",
             "module",
             "install(session_class: type[Session] = Session) -> None",

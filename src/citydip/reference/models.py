@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from citydip.core.database import Base
+from citydip.core.database import Base, utcnow
 
 
 class Country(Base):
@@ -40,7 +41,11 @@ class Subdivision(Base):
 
 
 class City(Base):
-    """A world city from GeoNames (15,000+ people), the anchor for workspaces, partners and ties."""
+    """A world place from GeoNames, the anchor for workspaces, partners and ties.
+
+    ``population_class`` is 15000 for the places of GeoNames' 15,000 list (15,000+ people, and capitals),
+    which pickers offer by default, else 5000, 1000 or 500 by population; imports match against all.
+    """
 
     __tablename__ = "ref_cities"
     __audit__: ClassVar[bool] = False
@@ -56,9 +61,11 @@ class City(Base):
     alternate_names: Mapped[str] = mapped_column(Text, default="")
     country_code: Mapped[str] = mapped_column(String(2))
     admin1_code: Mapped[str] = mapped_column(String(20), default="")
+    admin1_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     population: Mapped[int] = mapped_column(Integer, default=0)
+    population_class: Mapped[int] = mapped_column(Integer, default=15000, server_default="15000")
     timezone: Mapped[str] = mapped_column(String(40), default="")
     wikidata_id: Mapped[str | None] = mapped_column(String(20), index=True)
     unlocode: Mapped[str | None] = mapped_column(String(6), index=True)
@@ -67,6 +74,31 @@ class City(Base):
     def label(self) -> str:
         """Display name such as "Los Angeles, US"."""
         return f"{self.name}, {self.country_code}"
+
+    @property
+    def region(self) -> str:
+        """The first-level division ("Illinois"), or "" when GeoNames names none."""
+        return self.admin1_name
+
+    @property
+    def full_label(self) -> str:
+        """Display name with the region, for telling namesakes apart ("Springfield, Illinois, US")."""
+        if self.admin1_name and self.admin1_name != self.name:
+            return f"{self.name}, {self.admin1_name}, {self.country_code}"
+        return self.label
+
+
+class ReferenceLoad(Base):
+    """What a reference source last loaded (a fingerprint and the rows it left), so unchanged loads are skipped."""
+
+    __tablename__ = "ref_loads"
+    __audit__: ClassVar[bool] = False
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # "places"
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(200), default="")  # e.g. "GeoNames cities1000"
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SdgGoal(Base):

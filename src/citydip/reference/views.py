@@ -8,35 +8,50 @@ from fastapi.responses import Response
 from citydip.core.errors import NotFound
 from citydip.core.i18n import _
 from citydip.core.templating import render
-from citydip.core.text import fold
 from citydip.core.types import GeonamesId
 from citydip.core.web import CurrentPrincipal, Db, DbRoute
 from citydip.reference import repository as repo
-from citydip.reference.cities import country_code_for, resolve_city
+from citydip.reference.cities import resolve_city, search_cities
+from citydip.reference.models import City
+from citydip.reference.places import DEFAULT_PLACES
 from citydip.reference.schemas import CityMatchOut, CityOut, CountryOut, GoalOut, IndicatorOut
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
 api = APIRouter(route_class=DbRoute, prefix="/reference", tags=["reference"])
 
 
-def _search(db: Db, q: str, country: str, limit: int) -> list[CityOut]:
-    key = fold(q)
-    if not key:
-        return []
-    code = country_code_for(country) if country else None
-    cities = list(repo.search_cities(db, key, code, limit))
-    if not cities:
-        match = resolve_city(db, q, code)
-        cities = match.candidates[:limit]
-    return [CityOut.model_validate(c) for c in cities]
+def city_out(city: City, countries: dict[str, str]) -> CityOut:
+    """The API shape of a place, with its country name and display label."""
+    out = CityOut.model_validate(city)
+    out.country_name = countries.get(city.country_code, "")
+    out.label = city.full_label
+    return out
+
+
+def _search(db: Db, q: str, country: str, limit: int, include_smaller: bool) -> list[CityOut]:
+    cities = search_cities(db, q, country or None, limit, include_smaller=include_smaller)
+    names = repo.country_names(db)
+    return [city_out(c, names) for c in cities]
 
 
 @router.get("/reference/cities", include_in_schema=False)
 def city_search_page(
-    request: Request, db: Db, principal: CurrentPrincipal, q: str = "", country: str = ""
+    request: Request,
+    db: Db,
+    principal: CurrentPrincipal,
+    q: str = "",
+    country: str = "",
+    include_smaller: bool = False,
 ) -> Response:
-    results = _search(db, q[:200], country[:60], 50) if q else []
-    return render(request, "reference/city_search.html", {"q": q, "country": country, "results": results})
+    results = _search(db, q[:200], country[:60], 50, include_smaller) if q else []
+    context = {
+        "q": q,
+        "country": country,
+        "include_smaller": include_smaller,
+        "results": results,
+        "smallest": DEFAULT_PLACES,
+    }
+    return render(request, "reference/city_search.html", context)
 
 
 @router.get("/reference/cities/{geonames_id}", include_in_schema=False)
@@ -53,28 +68,53 @@ def city_page(request: Request, db: Db, principal: CurrentPrincipal, geonames_id
     return render(request, "reference/city.html", {"city": city, "country": country, "sections": sections})
 
 
-@api.get("/cities", response_model=list[CityOut], summary="Search reference cities by name")
+SMALLER = Query(
+    False,
+    description="Also search places outside GeoNames' 15,000 list (down to the list `citydip init` loaded); "
+    "by default a picker offers the 34,006 places of 15,000+ people and capitals",
+)
+
+
+@api.get(
+    "/cities",
+    response_model=list[CityOut],
+    summary="Search reference places by name (a city picker's list)",
+    description="Places whose name, or a word of it, starts with `q`, most populous first. Each comes with "
+    "its country, region and population so namesakes can be told apart.",
+)
 def api_cities(
     db: Db,
     q: str = Query(..., min_length=1, max_length=200),
-    country: str = "",
+    country: str = Query("", description="ISO code or English name of a country to search in"),
     limit: int = Query(20, ge=1, le=100),
+    include_smaller: bool = SMALLER,
 ) -> list[CityOut]:
-    return _search(db, q, country, limit)
+    return _search(db, q, country, limit, include_smaller)
 
 
-@api.get("/cities/resolve", response_model=CityMatchOut, summary="Resolve a name such as 'Sao Paulo, BR'")
+@api.get(
+    "/cities/resolve",
+    response_model=CityMatchOut,
+    summary="Resolve a name such as 'Sao Paulo, BR' to one place, with the candidates",
+    description="When `ambiguous` is true, show the `candidates` (country, region, population) and let the "
+    "person pick; do not take `city` silently.",
+)
 def api_resolve(
-    db: Db, name: str = Query(..., min_length=1, max_length=200), country: str = ""
+    db: Db,
+    name: str = Query(..., min_length=1, max_length=200),
+    country: str = Query("", description="ISO code or English name of the country"),
+    include_smaller: bool = SMALLER,
 ) -> CityMatchOut:
-    match = resolve_city(db, name, country or None)
+    match = resolve_city(db, name, country or None, include_smaller=include_smaller)
+    names = repo.country_names(db)
     return CityMatchOut(
         query=name,
         method=match.method,
         score=match.score,
         ambiguous=match.ambiguous,
-        city=CityOut.model_validate(match.city) if match.city else None,
-        candidates=[CityOut.model_validate(c) for c in match.candidates[:10]],
+        include_smaller=include_smaller,
+        city=city_out(match.city, names) if match.city else None,
+        candidates=[city_out(c, names) for c in match.candidates[:10]],
     )
 
 
@@ -83,7 +123,7 @@ def api_city(db: Db, geonames_id: GeonamesId) -> CityOut:
     city = repo.city(db, geonames_id)
     if city is None:
         raise NotFound(_("No such city in the reference data."))
-    return CityOut.model_validate(city)
+    return city_out(city, repo.country_names(db))
 
 
 @api.get("/countries", response_model=list[CountryOut], summary="Countries with UN regions")

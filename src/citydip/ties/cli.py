@@ -43,8 +43,30 @@ def _show(report: ImportReport, as_json: bool) -> None:
         )
         + f" {report.seconds:.1f} s."
     )
+    if report.ambiguous_places:
+        _show_ambiguous(report)
     if not report.changed:
         console.print("Nothing changed (this file was imported before).")
+
+
+def _show_ambiguous(report: ImportReport, limit: int = 15) -> None:
+    """The most-named ambiguous places with their candidates (all of them wait in the review queue)."""
+    table = Table("place as written", "rows", "candidates (region, country, population)")
+    for item in report.ambiguous_places[:limit]:
+        where = f" ({item['country']})" if item["country"] else ""
+        candidates = "; ".join(
+            f"{c['name']}, {c['region'] + ', ' if c['region'] else ''}{c['country_code']}, {c['population']:,}"
+            for c in item["candidates"][:4]
+        )
+        more = len(item["candidates"]) - 4
+        table.add_row(
+            item["name"] + where, f"{item['rows']:,}", candidates + (f"; +{more}" if more > 0 else "")
+        )
+    shown = min(limit, len(report.ambiguous_places))
+    table.title = (
+        f"Ambiguous places: {shown} of {report.ambiguous_places_total:,} (choose at /reference/ties/review)"
+    )
+    console.print(table)
 
 
 def import_ties(

@@ -12,17 +12,17 @@ coordinates when the file has them, else by population (a clear winner only); ot
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from citydip.core.text import fold
-from citydip.reference.cities import AMBIGUITY_RATIO
-from citydip.reference.models import City
+from citydip.reference.models import City, ReferenceLoad
+from citydip.reference.places import MAJOR, fold_name
 from citydip.ties.models import CityAlias
 from citydip.ties.placenames import (
     Variant,
@@ -43,6 +43,9 @@ FUZZY_WITH_COORDINATES = 90.0
 # Close spellings within the country (rapidfuzz ratio) are offered as candidates from this score; they are
 # taken only when the row's coordinates confirm them (measured: most are a different, smaller town).
 FUZZY_SUGGEST = 85.0
+# Without coordinates, the most populous of several places of one name is taken when the next is smaller than
+# this share of it; otherwise the place is ambiguous and goes to review.
+AMBIGUITY_RATIO = 0.35
 # A name-only match teaches the city its Wikidata id only when any rival is this much smaller.
 CONFIDENT_RATIO = 0.05
 MAX_CANDIDATES = 8
@@ -90,6 +93,89 @@ class Resolution:
     confident: bool = False  # a name match strong enough to store the place's Wikidata id on the city
 
 
+@dataclass(frozen=True)
+class PlaceNames:
+    """What an index knows from the place list alone: it changes only when ``citydip init`` loads places."""
+
+    country: dict[int, str]
+    population: dict[int, int]
+    coords: dict[int, tuple[float, float]]
+    names: dict[int, str]
+    regions: dict[int, str]
+    smaller: set[int]  # places outside GeoNames' 15,000 list
+    primary: dict[str, list[int]]  # folded name -> places, most populous first
+    alternate: dict[str, list[int]]  # folded alternate name -> places, most populous first
+    # Filled as imports need them, shared by every index built on the same places: names by country, and
+    # the close-spelling pools by country set.
+    keys_by_country: dict[str, dict[str, set[int]]] = field(default_factory=dict)
+    pools: dict[str, tuple[list[str], list[tuple[int, ...]]]] = field(default_factory=dict)
+
+
+_names_lock = threading.Lock()
+_names_cache: dict[tuple[str, int], PlaceNames] = {}
+
+
+def _read_place_names(session: Session) -> PlaceNames:
+    rows = session.execute(
+        select(
+            City.geonames_id,
+            City.name,
+            City.ascii_key,
+            City.alternate_names,
+            City.country_code,
+            City.population,
+            City.latitude,
+            City.longitude,
+            City.admin1_name,
+            City.population_class,
+        )
+    ).all()
+    names = PlaceNames({}, {}, {}, {}, {}, set(), {}, {})
+    primary: dict[str, set[int]] = {}
+    alternate: dict[str, set[int]] = {}
+    for gid, name, key, alternates, cc, pop, lat, lon, region, size in rows:
+        names.country[gid] = cc
+        if size < MAJOR:
+            names.smaller.add(gid)
+        if region:
+            names.regions[gid] = region
+        names.population[gid] = int(pop or 0)
+        names.coords[gid] = (float(lat), float(lon))
+        names.names[gid] = name
+        primary.setdefault(key, set()).add(gid)
+        for alt in alternates.split("|") if alternates else ():
+            if _IATA.match(alt):
+                continue  # airport codes ("CAN" for Guangzhou) are not names
+            alt_key = fold_name(alt)
+            if alt_key and alt_key != key:
+                alternate.setdefault(alt_key, set()).add(gid)
+
+    def by_size(ids: set[int]) -> list[int]:
+        return list(ids) if len(ids) == 1 else sorted(ids, key=lambda i: (-names.population[i], i))
+
+    names.primary.update((k, by_size(v)) for k, v in primary.items())
+    names.alternate.update((k, by_size(v)) for k, v in alternate.items())
+    return names
+
+
+def _place_names(session: Session) -> PlaceNames:
+    """The place names, read once per process for each loaded place list (170,000 places and 950,000
+    alternate names take seconds to fold). The key is the fingerprint ``citydip init`` stored with the
+    row count, so a load of other places reads them again; without a fingerprint nothing is shared."""
+    stamp = session.get(ReferenceLoad, "places")
+    rows = int(session.scalar(select(func.count()).select_from(City)) or 0)
+    if stamp is None or stamp.rows != rows:
+        return _read_place_names(session)
+    key = (stamp.fingerprint, rows)
+    with _names_lock:
+        cached = _names_cache.get(key)
+        if cached is None:
+            cached = _read_place_names(session)
+            _names_cache.clear()
+            _names_cache[key] = cached
+        return cached
+
+
 @dataclass
 class CityIndex:
     """Every reference city's names, countries, sizes and Wikidata ids, held in memory for one import."""
@@ -98,6 +184,8 @@ class CityIndex:
     population: dict[int, int] = field(default_factory=dict)
     coords: dict[int, tuple[float, float]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
+    regions: dict[int, str] = field(default_factory=dict)
+    smaller: set[int] = field(default_factory=set)
     primary: dict[str, list[int]] = field(default_factory=dict)
     alternate: dict[str, list[int]] = field(default_factory=dict)
     by_qid: dict[str, int] = field(default_factory=dict)
@@ -108,40 +196,19 @@ class CityIndex:
 
     @classmethod
     def build(cls, session: Session) -> CityIndex:
-        """Read the reference cities and the administrators' decisions once."""
+        """Read the reference places (names shared across imports, see ``_place_names``), the Wikidata ids
+        stored on them and the administrators' decisions."""
         index = cls()
-        rows = session.execute(
-            select(
-                City.geonames_id,
-                City.name,
-                City.ascii_key,
-                City.alternate_names,
-                City.country_code,
-                City.population,
-                City.latitude,
-                City.longitude,
-                City.wikidata_id,
-            )
-        ).all()
-        primary: dict[str, set[int]] = {}
-        alternate: dict[str, set[int]] = {}
-        for gid, name, key, alternates, cc, pop, lat, lon, qid in rows:
-            index.country[gid] = cc
-            index.population[gid] = int(pop or 0)
-            index.coords[gid] = (float(lat), float(lon))
-            index.names[gid] = name
-            primary.setdefault(key, set()).add(gid)
-            if qid:
-                index.by_qid[qid] = gid
-                index.qid_of[gid] = qid
-            for alt in alternates.split("|") if alternates else ():
-                if _IATA.match(alt):
-                    continue  # airport codes ("CAN" for Guangzhou) are not names
-                alt_key = fold(alt)
-                if alt_key and alt_key != key:
-                    alternate.setdefault(alt_key, set()).add(gid)
-        index.primary = {k: index._by_size(v) for k, v in primary.items()}
-        index.alternate = {k: index._by_size(v) for k, v in alternate.items()}
+        names = _place_names(session)
+        index.country, index.population, index.coords = names.country, names.population, names.coords
+        index.names, index.regions, index.smaller = names.names, names.regions, names.smaller
+        index.primary, index.alternate = names.primary, names.alternate
+        index._fuzzy, index._keys_by_country = names.pools, names.keys_by_country
+        for gid, qid in session.execute(
+            select(City.geonames_id, City.wikidata_id).where(City.wikidata_id.is_not(None))
+        ).all():
+            index.by_qid[str(qid)] = gid
+            index.qid_of[gid] = str(qid)
         for key, city_id in session.execute(select(CityAlias.key, CityAlias.city_id)).all():
             index.aliases[key] = city_id
         return index
@@ -152,6 +219,22 @@ class CityIndex:
     def label(self, city_id: int) -> str:
         """ "Name, CC" of a city."""
         return f"{self.names.get(city_id, '?')}, {self.country.get(city_id, '?')}"
+
+    def region_label(self, city_id: int) -> str:
+        """ "Name, Region, CC" when GeoNames names the region (namesakes often share a country)."""
+        name, region = self.names.get(city_id, "?"), self.regions.get(city_id, "")
+        middle = f"{region}, " if region and region != name else ""
+        return f"{name}, {middle}{self.country.get(city_id, '?')}"
+
+    def describe(self, city_id: int) -> dict[str, object]:
+        """A candidate as a person needs it to choose: name, region, country and population."""
+        return {
+            "geonames_id": city_id,
+            "name": self.names.get(city_id, "?"),
+            "region": self.regions.get(city_id, ""),
+            "country_code": self.country.get(city_id, ""),
+            "population": self.population.get(city_id, 0),
+        }
 
     def learn_qid(self, qid: str, city_id: int) -> None:
         """Remember a Wikidata id stored during this import."""
@@ -270,16 +353,22 @@ class CityIndex:
                 how,
                 cands,
                 note=f"no city of that name within {COORD_RADIUS_KM:.0f} km of the row's position "
-                f"(nearest: {self.label(nearest)}, {km:.0f} km)",
+                f"(nearest: {self.region_label(nearest)}, {km:.0f} km)",
             )
+        # Without a country, a name found once among the world's towns may still be another town (Lidice,
+        # the Czech village below the 1,000 list, finds Lídice, Panama): the match stands, reviewable, but
+        # does not teach that town a Wikidata id.
+        sure = bool(codes) or ids[0] not in self.smaller
         if len(ids) == 1:
-            return Resolution(Status.resolved, ids[0], how, cands, confident=how in ("exact", "alternate"))
+            return Resolution(
+                Status.resolved, ids[0], how, cands, confident=sure and how in ("exact", "alternate")
+            )
         first, second = self.population[ids[0]], self.population[ids[1]]
         if second < AMBIGUITY_RATIO * max(first, 1):
-            confident = how in ("exact", "alternate") and second < CONFIDENT_RATIO * max(first, 1)
+            confident = sure and how in ("exact", "alternate") and second < CONFIDENT_RATIO * max(first, 1)
             return Resolution(Status.resolved, ids[0], how, cands, confident=confident)
         where = "in " + "/".join(codes) if codes else "in several countries"
-        others = "; ".join(self.label(i) for i in ids[:3])
+        others = "; ".join(self.region_label(i) for i in ids[:3])
         return Resolution(
             Status.ambiguous, None, how, cands, note=f"{len(ids)} cities of that name {where}: {others}"
         )

@@ -29,6 +29,8 @@ from citydip.ties.models import NetworkMembership, Tie, TieReview
 from citydip.ties.resolution import CityIndex, Place, Resolution, Status
 
 BATCH = 2000
+# The report lists this many ambiguous places with their candidates (the review queue holds them all).
+AMBIGUOUS_LISTED = 200
 # Core tables for bulk UPDATEs with a WHERE of their own (the ORM's bulk update wants primary keys only).
 CITIES: Table = City.__table__  # type: ignore[assignment]
 REVIEWS: Table = TieReview.__table__  # type: ignore[assignment]
@@ -60,6 +62,9 @@ class ImportReport:
     reviews_closed: int = 0
     wikidata_ids_learned: int = 0
     seconds: float = 0.0
+    # Places a person has to choose for, most-named first, each with its candidates (see ``ambiguous_list``).
+    ambiguous_places: list[dict[str, Any]] = field(default_factory=list)
+    ambiguous_places_total: int = 0
 
     @property
     def changed(self) -> bool:
@@ -79,7 +84,7 @@ class ImportReport:
         return self.resolved / self.rows if self.rows else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data for JSON and the audit entry."""
+        """Plain data for JSON (the audit entry leaves out ``ambiguous_places``)."""
         data = asdict(self)
         data["resolution_rate"] = round(self.resolution_rate, 4)
         data["seconds"] = round(self.seconds, 3)
@@ -133,10 +138,12 @@ class Importer:
         self.report = ImportReport(fmt.path.name, fmt.name, fmt.kind, fmt.source, fmt.licence)
         self.index = CityIndex.build(session)
         self.cache: dict[Place, Resolution] = {}
+        self.mentions: Counter[Place] = Counter()
         self.now = utcnow()
 
     def resolve(self, place: Place) -> Resolution:
-        """Match a place once per import."""
+        """Match a place once per import (and count the rows that name it)."""
+        self.mentions[place] += 1
         res = self.cache.get(place)
         if res is None:
             res = self.index.resolve(place)
@@ -271,11 +278,25 @@ class Importer:
             self.report.unresolved += 1
 
     def summarise_places(self) -> None:
-        """Distinct places by status, and resolved places by method."""
+        """Distinct places by status, resolved places by method, and the ambiguous places to choose for."""
         self.report.places = dict(Counter(r.status.value for r in self.cache.values()))
         self.report.methods = dict(
             Counter(r.method for r in self.cache.values() if r.status is Status.resolved)
         )
+        ambiguous = [(p, r) for p, r in self.cache.items() if r.status is Status.ambiguous and r.candidates]
+        ambiguous.sort(key=lambda pr: (-self.mentions[pr[0]], pr[0].name, pr[0].country, pr[0].qid))
+        self.report.ambiguous_places_total = len(ambiguous)
+        self.report.ambiguous_places = [
+            {
+                "name": place.name,
+                "country": place.country,
+                "qid": place.qid,
+                "rows": self.mentions[place],
+                "note": res.note,
+                "candidates": [self.index.describe(i) for i in res.candidates],
+            }
+            for place, res in ambiguous[:AMBIGUOUS_LISTED]
+        ]
 
     # --- ties ----------------------------------------------------------------------------------------------
 
@@ -431,7 +452,7 @@ def import_file(
                 f"{report.format} file {path.name}: {report.rows} rows, {report.resolved} resolved, "
                 f"{report.ambiguous} ambiguous, {report.unresolved} unresolved; {report.created} new"
             ),
-            after=report.as_dict(),
+            after={k: v for k, v in report.as_dict().items() if k != "ambiguous_places"},
         )
     session.flush()
     return report
