@@ -28,6 +28,7 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
   sleep 0.2
 done
+curl -fsS --max-time 120 "http://127.0.0.1:$PORT/api/v1/openapi.json" >/dev/null  # built once, slow on a busy machine
 mkdir -p fuzz-report
 set +e
 .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
