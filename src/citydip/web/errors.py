@@ -139,7 +139,9 @@ def _allowed_methods(request: Request) -> list[str]:
         )
         if re.match(pattern, path):
             allowed |= set(route.methods)
-    return sorted(allowed - {"HEAD"})  # as the OpenAPI document lists them
+    exact = {m for route in flat_routes(request.app) if route.path == path for m in route.methods}
+    # A literal address (/index-runs/upload) is not also the parameterised one (/index-runs/{id}).
+    return sorted((exact or allowed) - {"HEAD"})  # as the OpenAPI document lists them
 
 
 class ErrorDetail(BaseModel):
