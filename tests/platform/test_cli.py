@@ -112,7 +112,7 @@ def test_doctor_reports_a_healthy_installation(cli):
 def test_backup_and_restore_roundtrip(cli, tmp_path, sys_session):
     assert cli("user", "add", "ana@lacity.example", "--password", "long-enough-pass")[0] == 0
     assert cli("workspace", "add", "los-angeles", "--city", "Los Angeles, US")[0] == 0
-    target = tmp_path / "backup.db"
+    target = tmp_path / "backup.tar"
     code, out = cli("backup", str(target))
     assert code == 0, out
     assert target.exists()
@@ -169,14 +169,17 @@ def test_backup_is_consistent_while_writes_continue(cli, tmp_path, settings, fac
     try:
         while len(written) < 3:
             stop.wait(0.01)
-        code, out = cli("backup", str(tmp_path / "live.db"))
+        code, out = cli("backup", str(tmp_path / "live.tar"))
     finally:
         stop.set()
         thread.join()
     assert code == 0, out
     import sqlite3
+    import tarfile
 
-    con = sqlite3.connect(tmp_path / "live.db")
+    with tarfile.open(tmp_path / "live.tar") as tar:
+        tar.extract("database.sqlite3", tmp_path, filter="data")
+    con = sqlite3.connect(tmp_path / "database.sqlite3")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     users = con.execute("SELECT count(*) FROM users").fetchone()[0]
     con.close()

@@ -116,7 +116,8 @@ def test_export_neutralises_formula_like_text(ana):
     text = ana.get("/w/la/register/export/partners?format=csv").content.decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["name"].startswith("'=") and row["notes"] == "'+1 555 0100"
-    assert row["phone"] == "'-12" and row["email"] == "'@handle"
+    # a number keeps its sign (a spreadsheet reads -12 as a number, never as a formula)
+    assert row["phone"] == "-12" and row["email"] == "'@handle"
     book = load_workbook(io.BytesIO(ana.get("/w/la/register/export/partners?format=xlsx").content))
     cells = {c.value: c.data_type for c in book.active[2]}
     assert cells['=HYPERLINK("http://evil.example")'] == "s"  # text, never a formula
@@ -167,6 +168,24 @@ def test_bad_files_list_row_column_reason_and_write_nothing(ana, sys_session, ki
     assert all(p["file"] == fixture for p in dry.json()["problems"])
     commit = do_import(ana, kind, fixture, content)
     assert commit.status_code == 422
+    assert row_counts(sys_session) == before
+
+
+def test_a_quote_never_closed_is_refused_naming_its_line(ana, sys_session):
+    """Read leniently, the open quote would swallow the following rows into one multi-line partner."""
+    content = (
+        b"kind,name,notes\n"
+        b"company,Acme,plain\n"
+        b'company,Globex,"opens a quote\n'
+        b"company,Initech,never closed\n"
+        b"company,Umbrella,last\n"
+    )
+    before = row_counts(sys_session)
+    dry = do_import(ana, "partners", "open-quote.csv", content, dry_run=True)
+    assert dry.status_code == 200 and dry.json()["ok"] is False
+    [(row, field, message)] = problems(dry)
+    assert (row, field) == (3, "file") and "quoted value starting on line 3 is never closed" in message
+    assert do_import(ana, "partners", "open-quote.csv", content).status_code == 422
     assert row_counts(sys_session) == before
 
 

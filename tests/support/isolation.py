@@ -5,6 +5,10 @@ route is covered as soon as it exists. A domain declares its parameters in ``tes
 as ``PARAMS = {"partner_id": Param(maker, "workspace")}``, where the maker creates a PRIVATE record in the
 "alpha" workspace whose text contains MARKER and returns the value to put in the URL. Makers run in order of
 declaration with a system-scope session and may read ``world.values`` filled by earlier makers.
+
+Alpha's owner also coordinates alpha's network. A module may declare ``BODIES = {(method, path): make_body}``
+for unsafe routes whose permission check is only reached with a valid body; the walk with a coordinator's
+viewer token then expects exactly 403 there (tests/platform/test_isolation.py).
 """
 
 from __future__ import annotations
@@ -64,13 +68,16 @@ def _token_id(s: Session, w: World) -> str:
 
 
 def _network(s: Session, w: World) -> str:
+    from citydip.accounts.models import User
     from citydip.workspaces.repository import workspace_by_slug
-    from citydip.workspaces.service import create_network, join_network
+    from citydip.workspaces.service import add_coordinator, create_network, join_network
 
     net = create_network(s, "alpha-only-net", f"{MARKER} network")
     ws = workspace_by_slug(s, w.alpha_slug)
-    assert ws is not None
+    owner = s.get(User, w.alpha_owner_id)
+    assert ws is not None and owner is not None
     join_network(s, net, ws)
+    add_coordinator(s, net, owner)  # so the viewer-token walk can prove coordinator rights stay read-only
     return net.slug
 
 
@@ -84,13 +91,17 @@ CORE_PARAMS: dict[str, Param] = {
 }
 
 
-def _collect() -> dict[str, Param]:
-    """Core parameters plus every ``tests/support/isolation_<domain>.py`` module's ``PARAMS``."""
+BodyMaker = Callable[[World], dict[str, Any]]
+
+
+def _collect() -> tuple[dict[str, Param], dict[tuple[str, str], BodyMaker]]:
+    """Core parameters plus every ``tests/support/isolation_<domain>.py`` module's ``PARAMS`` and ``BODIES``."""
     import importlib
     import pkgutil
     from pathlib import Path
 
     params = dict(CORE_PARAMS)
+    bodies: dict[tuple[str, str], BodyMaker] = {}
     folder = Path(__file__).parent
     for info in pkgutil.iter_modules([str(folder)]):
         if info.name.startswith("isolation_"):
@@ -99,7 +110,8 @@ def _collect() -> dict[str, Param]:
                 if name in params:
                     raise AssertionError(f"path parameter {name!r} is declared twice ({info.name})")
                 params[name] = param
-    return params
+            bodies.update(getattr(module, "BODIES", {}))
+    return params, bodies
 
 
-PARAMS: dict[str, Param] = _collect()
+PARAMS, BODIES = _collect()

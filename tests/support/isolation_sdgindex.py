@@ -65,3 +65,16 @@ PARAMS = {
     "index_run_id": Param(_index_run, "workspace"),
     "network_run_id": Param(_network_run, "workspace"),
 }
+
+# Valid bodies, so a coordinator's viewer token reaches the permission check (and gets 403, not 422).
+BODIES = {
+    ("POST", "/api/v1/networks/{network}/index-runs"): lambda w: {
+        "title": "Built through a viewer token",
+        "values_csv": VALUES,
+        "spec_csv": SPEC,
+    },
+    ("POST", "/api/v1/networks/{network}/index-runs/from-indicators"): lambda w: {
+        "title": "Built through a viewer token",
+        "indicators": [{"code": "1-1-1", "direction": "lower"}],
+    },
+}

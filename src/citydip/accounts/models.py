@@ -81,7 +81,10 @@ class LoginAttempt(Base):
 
     __tablename__ = "login_attempts"
     __audit__: ClassVar[bool] = False
-    __table_args__ = (Index("ix_login_attempts_email_ip_at", "email", "ip", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_ip_at", "email", "ip", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -91,30 +92,37 @@ def token_by_id(session: Session, token_id: int) -> ApiToken | None:
     return session.get(ApiToken, token_id)
 
 
-def recent_failures(session: Session, email: str, ip: str, since: datetime) -> int:
-    """Failed sign-ins for this account from this address since a moment."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(
-                LoginAttempt.email == email,
-                LoginAttempt.ip == ip,
-                LoginAttempt.at >= since,
-                LoginAttempt.success.is_(False),
-            )
-        )
-        or 0
+def lock_login_address(session: Session, ip: str) -> None:
+    """Serialise sign-in attempts from one address until the transaction ends, so counting them is atomic.
+
+    PostgreSQL: a transaction-scoped advisory lock keyed by the address. SQLite: the sign-in request is a
+    writer, whose transaction already holds the database's write lock (core/database.py).
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"login:{ip}".encode()).digest()[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def recent_failures(session: Session, ip: str, since: datetime, email: str | None = None) -> int:
+    """Failed sign-ins from this address since a moment (for one account, or for all when ``email`` is None)."""
+    stmt = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.ip == ip, LoginAttempt.at >= since, LoginAttempt.success.is_(False))
     )
+    if email is not None:
+        stmt = stmt.where(LoginAttempt.email == email)
+    return int(session.scalar(stmt) or 0)
 
 
-def oldest_failure_since(session: Session, email: str, ip: str, since: datetime) -> datetime | None:
+def oldest_failure_since(
+    session: Session, ip: str, since: datetime, email: str | None = None
+) -> datetime | None:
     """The earliest counted failure in the window (to say when the lock lifts)."""
-    return session.scalar(
-        select(func.min(LoginAttempt.at)).where(
-            LoginAttempt.email == email,
-            LoginAttempt.ip == ip,
-            LoginAttempt.at >= since,
-            LoginAttempt.success.is_(False),
-        )
+    stmt = select(func.min(LoginAttempt.at)).where(
+        LoginAttempt.ip == ip, LoginAttempt.at >= since, LoginAttempt.success.is_(False)
     )
+    if email is not None:
+        stmt = stmt.where(LoginAttempt.email == email)
+    return session.scalar(stmt)

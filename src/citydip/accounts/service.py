@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from citydip.accounts import repository as repo
 from citydip.accounts.models import ApiToken, LoginAttempt, Membership, User, UserSession
 from citydip.accounts.security import hash_password, needs_rehash, password_problem, verify_password
+from citydip.core.actor import Actor, set_actor
 from citydip.core.config import Settings
 from citydip.core.database import transaction, utcnow
 from citydip.core.errors import (
@@ -124,41 +125,98 @@ class Throttle:
 
     max_failures: int
     window: timedelta
+    max_failures_per_address: int = 20
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Throttle:
-        return cls(settings.login_max_failures, timedelta(minutes=settings.login_window_minutes))
-
-
-def authenticate(session: Session, email: str, password: str, ip: str, throttle: Throttle) -> User:
-    """Check credentials, counting failures per account and address; raises on failure."""
-    email = normalise_email(email)
-    now = utcnow()
-    since = now - throttle.window
-    if repo.recent_failures(session, email, ip, since) >= throttle.max_failures:
-        first = repo.oldest_failure_since(session, email, ip, since) or now
-        wait = max(1, int(((first + throttle.window) - now).total_seconds() // 60) + 1)
-        raise TooManyRequests(
-            f"Too many failed sign-in attempts for this account from your address. "
-            f"Try again in {wait} minute{'s' if wait != 1 else ''}."
+        return cls(
+            settings.login_max_failures,
+            timedelta(minutes=settings.login_window_minutes),
+            settings.login_max_failures_per_address,
         )
-    user = repo.user_by_email(session, email)
+
+
+def _check_throttle(session: Session, email: str, ip: str, throttle: Throttle, now: datetime) -> None:
+    since = now - throttle.window
+    for who, limit in ((email, throttle.max_failures), (None, throttle.max_failures_per_address)):
+        if repo.recent_failures(session, ip, since, who) < limit:
+            continue
+        first = repo.oldest_failure_since(session, ip, since, who) or now
+        wait = max(1, int(((first + throttle.window) - now).total_seconds() // 60) + 1)
+        minutes = f"{wait} minute{'s' if wait != 1 else ''}"
+        if who is None:
+            raise TooManyRequests(
+                f"Too many failed sign-in attempts from your address. Try again in {minutes}."
+            )
+        raise TooManyRequests(
+            f"Too many failed sign-in attempts for this account from your address. Try again in {minutes}."
+        )
+
+
+def count_attempt(factory: sessionmaker[Session], email: str, ip: str, throttle: Throttle) -> int:
+    """Count a sign-in attempt before its password is checked, in a transaction of its own; returns its id.
+
+    Counting and the throttle check are one atomic step (``lock_login_address``), so parallel guesses cannot
+    all slip under the limit: of 40 at once, exactly ``max_failures`` are let through to the password check.
+    Raises TooManyRequests (nothing counted) when the account or the address is over its limit.
+    """
+    email, ip = normalise_email(email)[:254], ip[:64]
+    with transaction(factory) as session:
+        now = utcnow()
+        repo.lock_login_address(session, ip)
+        _check_throttle(session, email, ip, throttle, now)
+        attempt = LoginAttempt(email=email, ip=ip, at=now, success=False)
+        session.add(attempt)
+        session.flush()
+        return attempt.id
+
+
+def check_password(session: Session, email: str, password: str) -> User:
+    """The active user with these credentials, or NotAuthenticated (unknown accounts take as long)."""
+    user = repo.user_by_email(session, normalise_email(email))
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or not user.is_active:
-        # The caller records the failure in its own transaction (record_login_failure): this request's
-        # transaction rolls back, but the throttle must still count the attempt.
         raise NotAuthenticated(_("The email or password is not correct."))
-    session.add(LoginAttempt(email=email, ip=ip, at=now, success=True))
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    session.flush()
     return user
 
 
-def record_login_failure(factory: sessionmaker[Session], email: str, ip: str) -> None:
-    """Count a failed sign-in in a transaction of its own."""
-    with transaction(factory) as session:
-        session.add(LoginAttempt(email=normalise_email(email)[:254], ip=ip[:64], at=utcnow(), success=False))
+def complete_sign_in(session: Session, user: User, attempt_id: int, password: str) -> None:
+    """Mark a counted attempt successful (it no longer counts as a failure) and rehash an old hash."""
+    attempt = session.get(LoginAttempt, attempt_id)
+    if attempt is not None:
+        attempt.success = True
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+
+
+def sign_in(
+    factory: sessionmaker[Session],
+    email: str,
+    password: str,
+    *,
+    ip: str,
+    user_agent: str,
+    throttle: Throttle,
+    days: int,
+) -> tuple[str, User]:
+    """Count the attempt, check the password, open a sign-in session; returns the cookie value and the user.
+
+    Three short transactions, so the slow password check holds no lock and no connection: the attempt is
+    counted first in a transaction of its own (it stays counted whatever happens next), the password is
+    checked in a reader, and a successful sign-in is written in a writer. Raises TooManyRequests or
+    NotAuthenticated.
+    """
+    attempt_id = count_attempt(factory, email, ip, throttle)
+    with transaction(factory, write=False) as reader:
+        user_id = check_password(reader, email, password).id
+    with transaction(factory) as writer:
+        user = writer.get(User, user_id)
+        assert user is not None
+        set_actor(writer, Actor(user.email, user.id))
+        complete_sign_in(writer, user, attempt_id, password)
+        token, _row = start_session(writer, user, ip=ip, user_agent=user_agent, days=days)
+    return token, user
 
 
 def prune_login_attempts(session: Session, older_than: timedelta) -> None:
@@ -191,8 +249,7 @@ def resolve_session(session: Session, token: str, *, idle: timedelta) -> UserSes
     now = utcnow()
     if row.expires_at <= now or row.last_seen_at + idle <= now:
         return None
-    if now - row.last_seen_at > timedelta(minutes=5):
-        row.last_seen_at = now
+    # The caller notes the use (accounts/lastuse.py); resolving never writes, so reads stay reads.
     return row
 
 
@@ -246,8 +303,6 @@ def resolve_api_token(session: Session, token: str) -> ApiToken | None:
     now = utcnow()
     if row.expires_at is not None and row.expires_at <= now:
         return None
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = now
     return row
 
 

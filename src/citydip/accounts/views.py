@@ -11,7 +11,7 @@ from citydip.accounts import repository as repo
 from citydip.accounts import service
 from citydip.accounts.models import User, UserSession
 from citydip.accounts.schemas import MembershipOut, MeOut
-from citydip.core.errors import AppError, NotAuthenticated, NotFound, TooManyRequests
+from citydip.core.errors import AppError, NotAuthenticated, NotFound, PermissionDenied, TooManyRequests
 from citydip.core.i18n import _
 from citydip.core.pages import login_reason, redirect
 from citydip.core.templating import render
@@ -24,6 +24,7 @@ from citydip.core.web import (
     Db,
     DbRoute,
     client_ip,
+    own_transactions,
     set_cookie,
 )
 from citydip.workspaces import repository as ws_repo
@@ -41,6 +42,17 @@ def _account_user(db: Db, user: CurrentUser) -> User:
 
 
 AccountUser = Annotated[User, Depends(_account_user)]
+
+
+def _session_user(principal: CurrentPrincipal, user: AccountUser) -> User:
+    """The user of a browser session: passwords, sessions and tokens are never changed through an API token
+    (a viewer token could otherwise mint itself an owner token)."""
+    if principal.kind == "token":
+        raise PermissionDenied(_("Account settings can only be changed when signed in with a browser."))
+    return user
+
+
+SessionUser = Annotated[User, Depends(_session_user)]
 
 
 def safe_next(target: str | None) -> str:
@@ -61,35 +73,31 @@ def login_page(request: Request, principal: CurrentPrincipal, next: str = "/", r
 
 
 @router.post("/login", include_in_schema=False)
+@own_transactions
 def login_submit(
     request: Request,
-    db: Db,
     settings: AppSettings,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    ip = client_ip(request)
     try:
-        user = service.authenticate(db, email, password, ip, service.Throttle.from_settings(settings))
-    except TooManyRequests as exc:
+        token, _user = service.sign_in(
+            request.app.state.sessionmaker,
+            email,
+            password,
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+            throttle=service.Throttle.from_settings(settings),
+            days=settings.session_days,
+        )
+    except (TooManyRequests, NotAuthenticated) as exc:
         return render(
             request,
             "accounts/login.html",
             {"next": safe_next(next), "message": exc.message, "email": email},
-            status_code=429,
+            status_code=exc.status_code,
         )
-    except NotAuthenticated as exc:
-        service.record_login_failure(request.app.state.sessionmaker, email, ip)
-        return render(
-            request,
-            "accounts/login.html",
-            {"next": safe_next(next), "message": exc.message, "email": email},
-            status_code=401,
-        )
-    token, _row = service.start_session(
-        db, user, ip=ip, user_agent=request.headers.get("user-agent", ""), days=settings.session_days
-    )
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(response, request, SESSION_COOKIE, token, max_age=settings.session_days * 86400)
     return response
@@ -131,7 +139,7 @@ def change_password(
     request: Request,
     db: Db,
     principal: CurrentPrincipal,
-    user: AccountUser,
+    user: SessionUser,
     current_password: Annotated[str, Form()] = "",
     new_password: Annotated[str, Form()] = "",
 ) -> Response:
@@ -147,7 +155,7 @@ def change_password(
 
 
 @router.post("/account/sessions/{session_id}/revoke", include_in_schema=False)
-def revoke_session(request: Request, db: Db, user: CurrentUser, session_id: int) -> Response:
+def revoke_session(request: Request, db: Db, user: SessionUser, session_id: int) -> Response:
     row = next((s for s in repo.live_sessions_of(db, user.id) if s.id == session_id), None)
     if row is None:
         raise NotFound()
@@ -160,7 +168,7 @@ def create_token(
     request: Request,
     db: Db,
     principal: CurrentPrincipal,
-    user: AccountUser,
+    user: SessionUser,
     workspace: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "viewer",
     name: Annotated[str, Form()] = "",
@@ -184,7 +192,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
-def revoke_token(request: Request, db: Db, user: CurrentUser, token_id: int) -> Response:
+def revoke_token(request: Request, db: Db, user: SessionUser, token_id: int) -> Response:
     row = repo.token_by_id(db, token_id)
     if row is None or row.user_id != user.id:
         raise NotFound()

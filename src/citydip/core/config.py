@@ -6,11 +6,12 @@ import os
 import secrets
 import tomllib
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 APP_NAME = "citydip"
@@ -66,11 +67,30 @@ class Settings(BaseSettings):
     max_body_mb: int = Field(default=10, ge=1, description="Largest request body accepted")
     max_upload_mb: int = Field(default=20, ge=1, description="Largest document upload accepted")
     login_max_failures: int = Field(default=5, ge=1, description="Failures allowed per account and address")
+    login_max_failures_per_address: int = Field(
+        default=20, ge=1, description="Failures allowed per address across all accounts (password spraying)"
+    )
     login_window_minutes: int = Field(default=15, ge=1, description="Window for counting login failures")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For "
+        "header is believed; empty: the header is ignored",
+    )
     default_locale: str = Field(default="en")
     host: str = Field(default="127.0.0.1")
     port: int = Field(default=8000)
     sql_echo: bool = Field(default=False)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{part.strip()!r} is not an IP address or network") from None
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -82,6 +102,12 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    def proxy_networks(self) -> list[IPv4Network | IPv6Network]:
+        """The trusted proxies as networks (a single address is a /32 or /128)."""
+        return [
+            ip_network(part.strip(), strict=False) for part in self.trusted_proxies.split(",") if part.strip()
+        ]
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to ``citydip.sqlite3`` inside the data directory."""

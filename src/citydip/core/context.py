@@ -109,6 +109,18 @@ class Principal:
         """Whether a user is behind this principal."""
         return self.user is not None
 
+    def may_change(self) -> bool:
+        """Whether the user's rights beyond workspace records (coordinating a network, administering the
+        platform) may change things: through a browser session yes; through an API token only when the
+        token's role (capped by the membership) can edit, so a viewer token stays read-only everywhere."""
+        if self.kind == "operator":
+            return True
+        if self.user is None:
+            return False
+        if self.kind == "token":
+            return any(role.can_edit for role in self.roles.values())  # roles hold the token's one workspace
+        return True
+
     @property
     def label(self) -> str:
         """How the principal is named in records it writes (``created_by``) and in the audit log."""

@@ -3,6 +3,15 @@
 SQLite runs in WAL mode with foreign keys on; PostgreSQL goes through psycopg 3. Callers own the transaction:
 a request or a CLI command opens one session, commits on success and rolls back on any error; services only
 ``flush()``.
+
+**Writers say so up front.** A SQLite transaction opened with a plain (deferred) ``BEGIN`` that reads and then
+writes fails at once with "database is locked" when another connection wrote in between: SQLite cannot wait
+for the lock there, whatever ``busy_timeout`` says. So a unit of work that may write opens a *writer* session
+(``transaction(factory)`` or ``open_session(factory, write=True)``), whose first statement runs ``BEGIN
+IMMEDIATE``: it takes the write lock before reading and waits for it (``busy_timeout``) instead of failing.
+Readers keep the deferred ``BEGIN`` and, in WAL mode, run in parallel with each other and with the one writer.
+On PostgreSQL both kinds are ordinary READ COMMITTED transactions. docs/architecture.md says which requests and
+commands are writers.
 """
 
 from __future__ import annotations
@@ -22,6 +31,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
+
+WRITER_OPTION = "citydip_writer"
+"""Execution option marking a connection whose transactions take SQLite's write lock at BEGIN."""
+READER_OPTION = "citydip_reader"
+"""Execution option marking a request that only reads: its transaction refuses writes (SQLite ``query_only``,
+PostgreSQL ``SET TRANSACTION READ ONLY``)."""
+BUSY_TIMEOUT_MS = 10_000
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -90,12 +106,22 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        options = conn.get_execution_options()
+        writer = options.get(WRITER_OPTION, False)
+        reader = options.get(READER_OPTION, False)
+        conn.exec_driver_sql(f"PRAGMA query_only={1 if reader else 0}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+POOL_SIZE = 10
+POOL_OVERFLOW = 40
+"""Up to 50 connections per process: more than the server's 40 worker threads, so a request never waits for a
+connection that another waiting request holds (the default 5 + 10 ran out at 32 parallel clients)."""
 
 
 def make_engine(url: str, *, echo: bool = False, pool: bool = True) -> Engine:
@@ -105,7 +131,9 @@ def make_engine(url: str, *, echo: bool = False, pool: bool = True) -> Engine:
         db_path = make_url(url).database
         if db_path and db_path != ":memory:":
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+            if pool:
+                kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         if not pool:
             kwargs["poolclass"] = NullPool
         engine = create_engine(url, **kwargs)
@@ -114,11 +142,20 @@ def make_engine(url: str, *, echo: bool = False, pool: bool = True) -> Engine:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     kwargs["pool_pre_ping"] = True
-    if not pool:
+    if pool:
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    else:
         kwargs["poolclass"] = NullPool
     app_name = os.environ.get("CITYDIP_PG_APPLICATION_NAME", "citydip")
     kwargs["connect_args"] = {"application_name": app_name}
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READER_OPTION, False):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -126,10 +163,50 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
+def writer_bind(engine: Engine) -> Engine:
+    """The same engine (same pool), with transactions that take the write lock when they begin (SQLite)."""
+    bind: Engine | None = engine.__dict__.get("_citydip_writer_bind")
+    if bind is None:
+        bind = engine.execution_options(**{WRITER_OPTION: True})
+        engine.__dict__["_citydip_writer_bind"] = bind
+    return bind
+
+
+def reader_bind(engine: Engine) -> Engine:
+    """The same engine, whose transactions may only read (any write fails at once)."""
+    bind: Engine | None = engine.__dict__.get("_citydip_reader_bind")
+    if bind is None:
+        bind = engine.execution_options(**{READER_OPTION: True})
+        engine.__dict__["_citydip_reader_bind"] = bind
+    return bind
+
+
+def open_session(factory: sessionmaker[Session], *, write: bool, strict: bool = False) -> Session:
+    """A new session of the factory; a writer's transaction begins with the write lock (see module doc).
+
+    ``strict`` readers refuse to write at all (SQLite), which is how a request that should only read proves it.
+    """
+    if not write and not strict:
+        return factory()
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, Engine):
+        raise TypeError("the session factory has no engine to bind writers to")
+    return factory(bind=writer_bind(bind) if write else reader_bind(bind))
+
+
+def is_writer(session: Session) -> bool:
+    """Whether a session was opened as a writer."""
+    bind = session.bind
+    return isinstance(bind, Engine) and bool(bind.get_execution_options().get(WRITER_OPTION, False))
+
+
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error, always close."""
-    session = factory()
+def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error, always close.
+
+    ``write=False`` is for work that only reads (it never waits for SQLite's write lock).
+    """
+    session = open_session(factory, write=write)
     try:
         yield session
         session.commit()

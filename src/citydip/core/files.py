@@ -23,6 +23,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import Any, BinaryIO, Protocol
 from urllib.parse import quote
 
 from fastapi.responses import FileResponse, Response
-from sqlalchemy import Integer, String, event
+from sqlalchemy import Connection, Integer, String, Table, event, select
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from citydip.core.database import utcnow
@@ -248,3 +249,53 @@ def download_response(record: StoredFile, data_dir: Path) -> Response:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@dataclass(frozen=True)
+class StoredFileRow:
+    """A stored file as the database names it (for backups and ``citydip doctor``)."""
+
+    table: str
+    workspace_id: int
+    storage_key: str
+    sha256: str
+    size: int
+
+    @property
+    def relative_path(self) -> str:
+        """Its path below the data directory."""
+        return f"{FOLDER}/{int(self.workspace_id)}/{self.storage_key}"
+
+
+def stored_file_tables() -> list[Table]:
+    """Every table whose rows own a stored file (the mapped classes mixing in ``StoredFileColumns``)."""
+    from citydip.core.database import Base
+
+    tables: dict[str, Table] = {}
+    for mapper in Base.registry.mappers:
+        if issubclass(mapper.class_, StoredFileColumns):
+            table = mapper.local_table
+            if isinstance(table, Table):
+                tables[table.name] = table
+    return [t for _name, t in sorted(tables.items())]
+
+
+def stored_files(conn: Connection) -> Iterator[StoredFileRow]:
+    """Every stored file the database names, read on ``conn`` (inside its snapshot)."""
+    for table in stored_file_tables():
+        stmt = select(table.c.workspace_id, table.c.storage_key, table.c.sha256, table.c.size).order_by(
+            table.c.workspace_id, table.c.storage_key
+        )
+        for ws, key, digest, size in conn.execute(stmt):
+            if _KEY_RE.match(str(key)):
+                yield StoredFileRow(table.name, int(ws), str(key), str(digest), int(size))
+
+
+def missing_files(conn: Connection, data_dir: Path) -> tuple[int, list[StoredFileRow]]:
+    """How many stored files the database names, and those absent from the data directory."""
+    total, missing = 0, []
+    for row in stored_files(conn):
+        total += 1
+        if not (data_dir / row.relative_path).is_file():
+            missing.append(row)
+    return total, missing

@@ -12,20 +12,24 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
-from typing import Annotated, Any, Protocol
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.background import BackgroundTasks
 from starlette.concurrency import run_in_threadpool
 
 from citydip.core.actor import Actor, set_actor
 from citydip.core.config import Settings
 from citydip.core.context import Principal, PublicSite, UserRecord, WorkspaceContext, WorkspaceRecord
+from citydip.core.database import open_session
 from citydip.core.errors import CsrfFailed, NotAuthenticated, NotFound
 from citydip.core.i18n import _, set_locale
 from citydip.core.security import same, sign, token_digest
 from citydip.core.tenancy import Scope, set_scope
+from citydip.core.writegate import WriteGate
 
 SESSION_COOKIE = "citydip_session"
 ANON_COOKIE = "citydip_anon"
@@ -46,41 +50,106 @@ class ShowInstead(Exception):
         self.respond = respond
 
 
+_OWN_TRANSACTIONS = "__citydip_own_transactions__"
+EndpointT = TypeVar("EndpointT", bound=Callable[..., Any])
+
+
+def own_transactions(endpoint: EndpointT) -> EndpointT:
+    """Mark an unsafe endpoint whose request session only reads: it writes in short transactions of its own.
+
+    For the rare handler that must not hold the write lock for its whole run (sign-in: the slow password
+    check sits between two small writes). Put it under the ``@router.post(...)`` line.
+    """
+    setattr(endpoint, _OWN_TRANSACTIONS, True)
+    return endpoint
+
+
 class DbRoute(APIRoute):
-    """A route whose request is one database transaction."""
+    """A route whose request is one database transaction.
+
+    Unsafe methods (POST, PUT, PATCH, DELETE) are writers: their body is read first, then they queue at the
+    app's write gate (SQLite) and open a writer session whose transaction takes the write lock when it begins.
+    GET requests are readers: a read-only transaction that never waits for writers (see core/database.py).
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
+        own = getattr(self.endpoint, _OWN_TRANSACTIONS, False)
 
         async def handler(request: Request) -> Response:
-            factory: sessionmaker[Session] = request.app.state.sessionmaker
-            db = factory()
-            set_scope(db, Scope.anonymous())
-            set_actor(db, Actor("anonymous"))
-            request.state.db = db
-            try:
-                if request.method in UNSAFE_METHODS:
-                    await verify_csrf(request)
-                try:
-                    response = await original(request)
-                except ShowInstead as instead:
-                    # Undo the failed change first, so the page shown instead reads the state before it.
-                    await run_in_threadpool(db.rollback)
-                    response = await run_in_threadpool(instead.respond)
-                if response.status_code < 400:
-                    await run_in_threadpool(db.commit)
-                else:
-                    await run_in_threadpool(db.rollback)
-                return response
-            except BaseException:
-                # Detach what was loaded so the error page can still show the user's name, then undo all.
-                db.expunge_all()
-                await run_in_threadpool(db.rollback)
-                raise
-            finally:
-                await run_in_threadpool(db.close)
+            write = request.method in UNSAFE_METHODS and not own
+            if request.method in UNSAFE_METHODS:
+                await request.body()  # read it all first: a slow client must not hold the write lock
+                await verify_csrf(request)
+            gate: WriteGate = getattr(request.app.state, "write_gate", None) or _NO_GATE
+            async with gate.hold(write):
+                response = await _run_in_transaction(request, original, write)
+            _record_last_use_after(request, response, gate)
+            return response
 
         return handler
+
+
+async def _run_in_transaction(
+    request: Request, original: Callable[[Request], Coroutine[Any, Any, Response]], write: bool
+) -> Response:
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    db = open_session(factory, write=write, strict=True)
+    set_scope(db, Scope.anonymous())
+    set_actor(db, Actor("anonymous"))
+    request.state.db = db
+    try:
+        try:
+            response = await original(request)
+        except ShowInstead as instead:
+            # Undo the failed change first, so the page shown instead reads the state before it.
+            await run_in_threadpool(db.rollback)
+            response = await run_in_threadpool(instead.respond)
+        if response.status_code < 400:
+            await run_in_threadpool(db.commit)
+        else:
+            await run_in_threadpool(db.rollback)
+        return response
+    except BaseException:
+        # Detach what was loaded so the error page can still show the user's name, then undo all.
+        db.expunge_all()
+        await run_in_threadpool(db.rollback)
+        raise
+    finally:
+        await run_in_threadpool(db.close)
+
+
+_NO_GATE = WriteGate(enabled=False)
+
+
+class LastUseBuffer(Protocol):
+    """Session and token uses noted during requests, written after them (``accounts.lastuse.LastUse``)."""
+
+    def pending(self) -> bool:
+        """Whether there is anything to write."""
+        ...
+
+    def flush(self, factory: sessionmaker[Session]) -> int:
+        """Write the pending marks in a transaction of their own; never raises."""
+        ...
+
+
+def _record_last_use_after(request: Request, response: Response, gate: WriteGate) -> None:
+    """Write noted session/token uses after the response is sent, as a writer of its own (never fails it)."""
+    last_use: LastUseBuffer | None = getattr(request.app.state, "last_use", None)
+    if last_use is None or not last_use.pending():
+        return
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+
+    async def flush() -> None:
+        async with gate.hold():
+            await run_in_threadpool(last_use.flush, factory)
+
+    tasks = BackgroundTasks()
+    if response.background is not None:
+        tasks.add_task(response.background)
+    tasks.add_task(flush)
+    response.background = tasks
 
 
 def get_db(request: Request) -> Session:
@@ -118,8 +187,28 @@ class Gate(Protocol):
 
 
 def client_ip(request: Request) -> str:
-    """The client address as seen by the app."""
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer, or what a trusted proxy says in ``X-Forwarded-For``.
+
+    The header is read only when the peer is one of ``trusted_proxies``, from the right: the first address
+    that is not itself a trusted proxy is the client (anything further left was written by the client).
+    """
+    peer = request.client.host if request.client else "unknown"
+    networks = get_settings_dep(request).proxy_networks()
+    if not networks or not _within(peer, networks):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, networks):
+            return hop[:64]
+    return peer
+
+
+def _within(address: str, networks: list[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
 
 
 def _bearer(request: Request) -> str | None:
@@ -170,9 +259,9 @@ def require_user(principal: CurrentPrincipal) -> UserRecord:
 CurrentUser = Annotated[UserRecord, Depends(require_user)]
 
 
-def require_admin(user: CurrentUser) -> UserRecord:
-    """A signed-in platform administrator."""
-    if not user.is_admin:
+def require_admin(principal: CurrentPrincipal, user: CurrentUser) -> UserRecord:
+    """A signed-in platform administrator (not through a read-only API token)."""
+    if not user.is_admin or not principal.may_change():
         raise NotFound()
     return user
 

@@ -69,6 +69,8 @@ def import_cmd(
     report = run(act)
     if as_json:
         print_json(report.as_dict())
+        if report.all_rejected:
+            raise typer.Exit(1)
         return
     console.print(
         f"{report.file} ({report.format}): {report.rows:,} rows read, [bold]{report.created:,}[/] "
@@ -79,6 +81,8 @@ def import_cmd(
     if report.ignored_fields:
         console.print(f"Ignored unknown fields: {escape(', '.join(report.ignored_fields))}", highlight=False)
     _print_problems(report.rejected)
+    if report.all_rejected:
+        fail(f"every one of the {report.rows:,} rows was rejected; nothing was imported")
 
 
 def _print_problems(problems: list[FieldProblem]) -> None:

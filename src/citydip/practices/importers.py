@@ -7,16 +7,15 @@ written once. A new format is one class decorated with ``@register``.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from citydip.core import csvin
 from citydip.core.errors import FieldProblem, ValidationFailed
 from citydip.practices.vocab import city_size_for
 
@@ -142,11 +141,23 @@ def _split(value: Any) -> list[Any]:
     return [v for v in LIST_SPLIT.split(str(value).strip()) if v]
 
 
+class TooDeep(ValueError):
+    """JSON nested deeper than Python's parser can follow (hundreds of levels; no practice needs that)."""
+
+
+def load_json(text: str) -> Any:
+    """``json.loads`` that answers a line nested too deep with TooDeep instead of a RecursionError traceback."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise TooDeep("nested too deep to be a practice record (hundreds of levels of [ or {)") from None
+
+
 def _json_or(value: Any, parse: Callable[[str], list[Any]]) -> Any:
     """A list given as JSON text (CSV cells) or in the simple text form."""
     if isinstance(value, str) and value.strip().startswith(("[", "{")):
         try:
-            loaded = json.loads(value)
+            loaded = load_json(value)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc.msg})") from None
         return loaded if isinstance(loaded, list) else [loaded]
@@ -237,13 +248,23 @@ def normalise(raw: dict[str, Any], row: int, file: str) -> RawRecord:
 
 
 def _csv_reader(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    """Data rows as dicts with their row number (the header is row 1); strict, so a missing closing quote
+    is an error naming its line rather than one long row."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames:
-            return
-        for n, row in enumerate(reader, start=2):
-            yield n, {k: v for k, v in row.items() if k is not None}
+        records = csvin.rows(fh)
+        try:
+            _line, header = next(records, (1, []))
+            if not header:
+                return
+            for n, (_start, values) in enumerate(records, start=2):
+                if not values:
+                    continue
+                yield n, {k: (values[i] if i < len(values) else "") for i, k in enumerate(header)}
+        except csvin.CsvSyntaxError as exc:
+            raise ValidationFailed(
+                "The file cannot be read; nothing was imported.",
+                [FieldProblem("file", f"the CSV is malformed: {exc.message}", exc.line, path.name)],
+            ) from None
 
 
 def _count_lines(path: Path) -> int:
@@ -270,7 +291,10 @@ class JsonLinesImporter(Importer):
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
+                    obj = load_json(line)
+                except TooDeep as exc:
+                    yield RawRecord(n, {}, [FieldProblem("line", f"not accepted: {exc}", n, self.path.name)])
+                    continue
                 except json.JSONDecodeError as exc:
                     yield RawRecord(
                         n,

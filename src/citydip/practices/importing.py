@@ -53,6 +53,11 @@ class ImportReport:
         """How many rows were rejected."""
         return len({p.row for p in self.rejected})
 
+    @property
+    def all_rejected(self) -> bool:
+        """Whether rows were read and every one of them was rejected (nothing imported: a failure)."""
+        return self.rows > 0 and self.rejected_rows >= self.rows
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form."""
         return {

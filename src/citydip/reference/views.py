@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from citydip.core.errors import NotFound
 from citydip.core.i18n import _
 from citydip.core.templating import render
+from citydip.core.types import GeonamesId
 from citydip.core.web import CurrentPrincipal, Db, DbRoute
 from citydip.reference import repository as repo
 from citydip.reference.cities import resolve_city, search_cities
@@ -54,7 +55,7 @@ def city_search_page(
 
 
 @router.get("/reference/cities/{geonames_id}", include_in_schema=False)
-def city_page(request: Request, db: Db, principal: CurrentPrincipal, geonames_id: int) -> Response:
+def city_page(request: Request, db: Db, principal: CurrentPrincipal, geonames_id: GeonamesId) -> Response:
     city = repo.city(db, geonames_id)
     if city is None:
         raise NotFound(_("No such city in the reference data."))
@@ -118,7 +119,7 @@ def api_resolve(
 
 
 @api.get("/cities/{geonames_id}", response_model=CityOut, summary="One reference city")
-def api_city(db: Db, geonames_id: int) -> CityOut:
+def api_city(db: Db, geonames_id: GeonamesId) -> CityOut:
     city = repo.city(db, geonames_id)
     if city is None:
         raise NotFound(_("No such city in the reference data."))

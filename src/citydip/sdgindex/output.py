@@ -5,11 +5,11 @@ Missing numbers are empty cells, never NaN.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping
 from typing import TextIO
 
+from citydip.core import csvout
 from citydip.sdgindex.colours import indicator_colour
 from citydip.sdgindex.compute import IndexResult, not_ranked_reason
 
@@ -67,7 +67,7 @@ def output_header(result: IndexResult) -> list[str]:
 def write_results(result: IndexResult, out: TextIO) -> None:
     """Write one row per city: goal scores, colours (and trends), index, rank, data coverage, status."""
     trends = has_trends(result)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvout.writer(out)
     writer.writerow(output_header(result))
     for city in result.cities:
         row = [city.city]
@@ -98,7 +98,7 @@ def write_detail(
 ) -> None:
     """Long format: one row per city and applicable indicator with its value, normalised score (0-100),
     value on the 0-3 colour scale, colour and trend (empty cells where there is none)."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvout.writer(out)
     writer.writerow(DETAIL_HEADER)
     for city in result.cities:
         raw = values.get(city.city, {})

@@ -96,10 +96,12 @@ def visible_networks(session: Session, principal: Principal) -> list[tuple[Netwo
 
 
 def network_access(session: Session, principal: Principal, slug: str) -> tuple[Network, bool] | None:
-    """The network and whether the principal coordinates it; None when the principal may not see it.
+    """The network and whether the principal may build and delete its runs; None when it may not see it.
 
     Coordinators and the members of its member workspaces may read the network's index runs; only
-    coordinators build or delete them.
+    coordinators build or delete them. An API token acts for its one workspace with its role: it reaches a
+    network as that workspace does (a member reads), and its user's coordinator rights only as far as the
+    token's role goes (a viewer token reads; an editor or owner token may build and delete).
     """
     net = ws_repo.network_by_slug(session, slug)
     if net is None or principal.user is None:
@@ -108,7 +110,7 @@ def network_access(session: Session, principal: Principal, slug: str) -> tuple[N
     member = net.id in ws_repo.networks_of_workspaces(session, principal.roles)
     if not (coordinates or member):
         return None
-    return net, coordinates
+    return net, coordinates and principal.may_change()
 
 
 def network_members(session: Session, network_id: int) -> Sequence[Workspace]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from typing import TextIO
 
+from citydip.core import csvout
 from citydip.sdgprogress.method.table import format_number
 from citydip.sdgprogress.service import IndicatorResult
 
@@ -37,7 +37,7 @@ def _year(value: int | None) -> str:
 
 def write_progress_csv(results: Sequence[IndicatorResult], out: TextIO) -> None:
     """Write one row per assessed series and one summary row per indicator; numbers never NaN."""
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csvout.dict_writer(out, list(COLUMNS))
     writer.writeheader()
     for r in results:
         goal = "" if r.goal is None else str(r.goal)

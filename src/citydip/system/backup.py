@@ -1,27 +1,40 @@
-"""Consistent backups while the app runs, and verified restores.
+"""Consistent backups while the app runs, and verified restores: the database and every stored file.
+
+A backup is one tar archive: ``manifest.json``, the database (``database.sqlite3`` or ``database.pgdump``) and
+every file the database names (agreement documents, practice attachments) under ``files/documents/...``. The
+manifest holds the schema revision, the row count of every table, and the size and SHA-256 of every member, so
+a restore checks the archive before it touches anything and the result after.
 
 SQLite: the online backup API copies pages under a read lock, so the copy is a consistent snapshot even while
-requests write. PostgreSQL: a REPEATABLE READ transaction exports its snapshot, counts every table inside it,
-and ``pg_dump --snapshot`` dumps exactly that state; the counts go into a manifest beside the dump so a restore
-can be verified row for row.
+requests write; the stored files listed are those named in that copy. PostgreSQL: a REPEATABLE READ transaction
+exports its snapshot, counts every table and lists the stored files inside it, and ``pg_dump --snapshot`` dumps
+exactly that state. A file is written before the record naming it commits and removed only after the record's
+deletion commits, so a file named in the snapshot exists unless it was deleted afterwards (the manifest lists
+such files as ``missing``; the backup still succeeds and says so). A file whose bytes no longer match the
+SHA-256 the database recorded is refused: the backup fails rather than preserve a damaged copy silently.
+An older backup (a bare SQLite file, or a pg_dump with its ``.manifest.json``) still restores.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from citydip.core.database import is_sqlite
 from citydip.core.errors import AppError, Conflict, ValidationFailed
+from citydip.core.files import stored_files
 from citydip.core.i18n import _
+from citydip.system import archive
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -34,6 +47,8 @@ class BackupReport:
     backend: str
     tables: dict[str, int] = field(default_factory=dict)
     revision: str | None = None
+    files: int = 0
+    missing: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -105,32 +120,36 @@ def _pg_counts(conn: object) -> dict[str, int]:
     return {n: int(conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one()) for n in sorted(names)}  # noqa: S608
 
 
-def backup(engine: Engine, target: Path, *, force: bool = False) -> BackupReport:
-    """Write a consistent backup of the database to ``target``."""
-    if target.exists() and not force:
-        raise Conflict(f"{target} already exists; choose another path or pass --force to overwrite it.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if is_sqlite(str(engine.url)):
-        source = _sqlite_path(engine)
-        tmp = target.with_name(target.name + ".partial")
-        tmp.unlink(missing_ok=True)
-        src = sqlite3.connect(str(source))
-        dst = sqlite3.connect(str(tmp))
-        try:
-            src.backup(dst, pages=4096)
-        finally:
-            dst.close()
-            src.close()
-        _sqlite_integrity(tmp)
-        os.replace(tmp, target)
-        counts, revision = _sqlite_counts(target)
-        return BackupReport(target, "sqlite", counts, revision)
+def _dump_sqlite(engine: Engine, workdir: Path) -> archive.Dump:
+    source = _sqlite_path(engine)
+    copy = workdir / "database.sqlite3"
+    src = sqlite3.connect(str(source))
+    dst = sqlite3.connect(str(copy))
+    try:
+        src.backup(dst, pages=4096)
+    finally:
+        dst.close()
+        src.close()
+    _sqlite_integrity(copy)
+    counts, revision = _sqlite_counts(copy)
+    snapshot = create_engine(f"sqlite:///{copy}", poolclass=NullPool)
+    try:
+        with snapshot.connect() as conn:
+            files = list(stored_files(conn))
+    finally:
+        snapshot.dispose()
+    return archive.Dump(copy, "sqlite", counts, revision, files)
+
+
+def _dump_pg(engine: Engine, workdir: Path) -> archive.Dump:
     pg_dump = _pg_tool("pg_dump")
+    target = workdir / "database.pgdump"
     with engine.connect() as conn:
         conn.execute(text("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
         counts = _pg_counts(conn)
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
+        files = list(stored_files(conn))
         result = subprocess.run(  # noqa: S603
             [
                 pg_dump,
@@ -149,9 +168,20 @@ def backup(engine: Engine, target: Path, *, force: bool = False) -> BackupReport
         conn.execute(text("COMMIT"))
     if result.returncode != 0:
         raise AppError(f"pg_dump failed: {result.stderr.strip()[:500]}")
-    manifest = {"backend": "postgresql", "revision": revision, "tables": counts}
-    Path(str(target) + MANIFEST_SUFFIX).write_text(json.dumps(manifest, indent=2))
-    return BackupReport(target, "postgresql", counts, revision)
+    return archive.Dump(target, "postgresql", counts, revision, files)
+
+
+def backup(engine: Engine, target: Path, *, data_dir: Path, force: bool = False) -> BackupReport:
+    """Write one archive with a consistent copy of the database and every file it names (see module doc)."""
+    if target.exists() and not force:
+        raise Conflict(f"{target} already exists; choose another path or pass --force to overwrite it.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".citydip-backup-", dir=target.parent) as tmp:
+        dump = _dump_sqlite(engine, Path(tmp)) if is_sqlite(str(engine.url)) else _dump_pg(engine, Path(tmp))
+        manifest = archive.write(target, dump, data_dir)
+    return BackupReport(
+        target, dump.backend, dump.tables, dump.revision, len(manifest["files"]), list(manifest["missing"])
+    )
 
 
 def _has_data(engine: Engine) -> bool:
@@ -163,12 +193,31 @@ def _has_data(engine: Engine) -> bool:
     return False
 
 
-def restore(engine: Engine, source: Path, *, force: bool = False) -> BackupReport:
-    """Restore a backup into the configured database, refusing to overwrite data without ``force``."""
+def restore(engine: Engine, source: Path, *, data_dir: Path, force: bool = False) -> BackupReport:
+    """Restore a backup (the database and its files), verified; refuses to overwrite data without ``force``."""
     if not source.exists():
         raise ValidationFailed(f"{source} does not exist.")
-    if _has_data(engine) and not force:
-        raise Conflict(_("The database already holds workspaces or users; pass --force to overwrite it."))
+    if not archive.is_archive(source):  # a backup made before backups held the files
+        if _has_data(engine) and not force:
+            raise Conflict(_("The database already holds workspaces or users; pass --force to overwrite it."))
+        return _restore_database(engine, source, None)
+    with tempfile.TemporaryDirectory(prefix=".citydip-restore-", dir=data_dir.parent) as tmp:
+        contents = archive.read(source, Path(tmp))  # every checksum is right before anything changes
+        backend = "sqlite" if is_sqlite(str(engine.url)) else "postgresql"
+        if contents.manifest["backend"] != backend:
+            raise ValidationFailed(
+                f"{source} is a {contents.manifest['backend']} backup; this installation uses {backend}."
+            )
+        if _has_data(engine) and not force:
+            raise Conflict(_("The database already holds workspaces or users; pass --force to overwrite it."))
+        report = _restore_database(engine, contents.database, contents.manifest)
+        report.path = source
+        report.files = archive.install_files(contents.files, data_dir)
+        report.missing = list(contents.manifest.get("missing") or [])
+    return report
+
+
+def _restore_database(engine: Engine, source: Path, manifest: dict[str, Any] | None) -> BackupReport:
     if is_sqlite(str(engine.url)):
         _sqlite_integrity(source)
         expected, revision = _sqlite_counts(source)
@@ -187,7 +236,8 @@ def restore(engine: Engine, source: Path, *, force: bool = False) -> BackupRepor
         actual, actual_rev = _sqlite_counts(target)
     else:
         manifest_path = Path(str(source) + MANIFEST_SUFFIX)
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
+        if manifest is None and manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text())
         pg_restore = _pg_tool("pg_restore")
         listing = subprocess.run(  # noqa: S603
             [pg_restore, "--list", str(source)], capture_output=True, text=True, check=False

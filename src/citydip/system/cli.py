@@ -59,7 +59,16 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     console.print(f"CityDip is running at [bold]http://{host}:{port}/[/]  (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    # X-Forwarded-For / -Proto are believed only from the configured proxies (CITYDIP_TRUSTED_PROXIES).
+    proxies = ",".join(str(n) for n in settings.proxy_networks())
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
 
 
 def demo(
@@ -103,36 +112,45 @@ def doctor() -> None:
 
 
 def backup(
-    path: Annotated[Path, typer.Argument(help="File to write")],
+    path: Annotated[Path, typer.Argument(help="Archive to write (a .tar file)")],
     force: Annotated[bool, typer.Option(help="Overwrite an existing file")] = False,
 ) -> None:
-    """Write a consistent backup while the app keeps running.
+    """Write one archive of the database and every stored file, checksummed, while the app keeps running.
 
-    Example: citydip backup /var/backups/citydip-2026-11-27.db
+    Example: citydip backup /var/backups/citydip-2026-11-27.tar
     """
     from citydip.system.backup import backup as do_backup
 
-    report = run(lambda: do_backup(engine_for(), path, force=force))
+    settings = get_settings()
+    report = run(lambda: do_backup(engine_for(), path, data_dir=settings.data_dir, force=force))
     console.print(
         f"Backup written to [bold]{report.path}[/] ({report.backend}, schema {report.revision}, "
-        f"{report.rows:,} rows in {len(report.tables)} tables)."
+        f"{report.rows:,} rows in {len(report.tables)} tables, {report.files:,} stored files)."
     )
+    if report.missing:
+        console.print(
+            f"[yellow]{len(report.missing)} stored file(s) were deleted while the backup ran and are not in it.[/]"
+        )
 
 
 def restore(
-    path: Annotated[Path, typer.Argument(help="Backup file to restore")],
+    path: Annotated[Path, typer.Argument(help="Backup archive to restore")],
     force: Annotated[bool, typer.Option(help="Overwrite a database that already holds data")] = False,
 ) -> None:
-    """Restore a backup into the configured database and verify it row for row.
+    """Restore a backup (database and stored files) and verify it: checksums first, then row for row.
 
-    Example: citydip restore /var/backups/citydip-2026-11-27.db --force
+    Example: citydip restore /var/backups/citydip-2026-11-27.tar --force
     """
     from citydip.system.backup import restore as do_restore
 
     if not path.exists():
         fail(f"{path} does not exist.")
-    report = run(lambda: do_restore(engine_for(), path, force=force))
-    console.print(f"Restored {report.rows:,} rows in {len(report.tables)} tables from {path}; verified.")
+    settings = get_settings()
+    report = run(lambda: do_restore(engine_for(), path, data_dir=settings.data_dir, force=force))
+    console.print(
+        f"Restored {report.rows:,} rows in {len(report.tables)} tables and {report.files:,} stored files "
+        f"from {path}; verified."
+    )
 
 
 def register(app: typer.Typer) -> None:

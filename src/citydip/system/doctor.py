@@ -8,7 +8,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from citydip.core.config import Settings, config_file_path
@@ -36,6 +36,26 @@ def _version(package: str) -> str:
 def masked_url(url: str) -> str:
     """A database URL with its password hidden."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _stored_files_check(engine: Engine, settings: Settings) -> Check:
+    """Every file the database names (agreement documents, practice attachments) is in the data directory."""
+    from citydip.core.files import missing_files
+    from citydip.domains import load_models
+
+    load_models()
+    with engine.connect() as conn:
+        total, missing = missing_files(conn, settings.data_dir)
+    if not missing:
+        return Check("Stored files", "ok", f"all {total:,} files the database names are present")
+    examples = ", ".join(m.relative_path for m in missing[:3])
+    return Check(
+        "Stored files",
+        "fail",
+        f"{len(missing):,} of {total:,} files the database names are missing (e.g. {examples})",
+        "Restore them from a backup archive (`citydip restore`), or copy the documents/ folder back "
+        f"into {settings.data_dir}.",
+    )
 
 
 def run_checks(settings: Settings) -> list[Check]:
@@ -115,6 +135,7 @@ def run_checks(settings: Settings) -> list[Check]:
                     "" if ok else "Run `citydip init` to load reference data.",
                 )
             )
+            checks.append(_stored_files_check(engine, settings))
         engine.dispose()
     except Exception as exc:  # report, do not crash
         checks.append(

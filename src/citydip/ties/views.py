@@ -14,6 +14,7 @@ from citydip.core.i18n import _
 from citydip.core.listing import ListParams, paginate
 from citydip.core.pages import redirect
 from citydip.core.templating import render
+from citydip.core.types import GeonamesId, RowId
 from citydip.core.web import Ctx, Db, DbRoute, require_admin
 from citydip.reference import repository as ref_repo
 from citydip.reference.schemas import CityOut
@@ -156,7 +157,7 @@ def adopt_page(
     response_model=list[TwinOut],
     summary="Public twins of a reference city, with their sources",
 )
-def api_twins(db: Db, geonames_id: int) -> list[TwinOut]:
+def api_twins(db: Db, geonames_id: GeonamesId) -> list[TwinOut]:
     _city_or_404(db, geonames_id)
     return [
         TwinOut(
@@ -172,7 +173,7 @@ def api_twins(db: Db, geonames_id: int) -> list[TwinOut]:
     response_model=list[MembershipOut],
     summary="City-network memberships located at a reference city",
 )
-def api_networks(db: Db, geonames_id: int) -> list[MembershipOut]:
+def api_networks(db: Db, geonames_id: GeonamesId) -> list[MembershipOut]:
     _city_or_404(db, geonames_id)
     return [MembershipOut.model_validate(m) for m in repo.memberships_of(db, geonames_id)]
 
@@ -194,7 +195,9 @@ def api_review(
     response_model=ReviewDecisionOut,
     summary="Pick the city one side of a review row means, or dismiss the row (administrators)",
 )
-def api_review_decide(db: Db, admin: AdminUser, review_id: int, body: ReviewDecisionIn) -> ReviewDecisionOut:
+def api_review_decide(
+    db: Db, admin: AdminUser, review_id: RowId, body: ReviewDecisionIn
+) -> ReviewDecisionOut:
     return _decide(db, review_id, body, admin.email)
 
 
@@ -204,7 +207,7 @@ def api_review_decide(db: Db, admin: AdminUser, review_id: int, body: ReviewDeci
     status_code=201,
     summary="Adopt a public tie as one of the workspace's agreements",
 )
-def api_adopt(db: Db, ctx: Ctx, tie_id: int) -> AdoptOut:
+def api_adopt(db: Db, ctx: Ctx, tie_id: RowId) -> AdoptOut:
     ctx.require_edit()
     created = adoption.adopt(db, ctx, tie_id)
     return AdoptOut(agreement_id=created.agreement_id, url=created.url)

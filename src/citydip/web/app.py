@@ -13,10 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from citydip import __version__
+from citydip.accounts.lastuse import LastUse
 from citydip.core.config import Settings, get_settings
 from citydip.core.database import make_engine, make_sessionmaker
+from citydip.core.writegate import WriteGate
 from citydip.domains import install_session_hooks, rooms
-from citydip.web.errors import install_error_handlers
+from citydip.web.errors import ERROR_RESPONSES, install_error_handlers
 from citydip.web.identity import AccountsGate
 from citydip.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 
@@ -42,8 +44,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.write_gate = WriteGate(enabled=engine.dialect.name == "sqlite")
+    app.state.last_use = LastUse()  # sessions and tokens the gate resolves, written after the response
     app.state.secret_key = settings.resolved_secret_key()
-    app.state.gate = AccountsGate()
+    app.state.gate = AccountsGate(app.state.last_use)
 
     static_root = resources.files("citydip").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static_root)), name="static")
@@ -60,7 +64,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         api_router = getattr(module, "api", None)
         if api_router is not None:
             api.include_router(api_router)
-    app.include_router(api)
+    app.include_router(api, responses=ERROR_RESPONSES)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from citydip.accounts import service as accounts
+from citydip.accounts.lastuse import LastUse
 from citydip.accounts.models import User
 from citydip.core.context import Principal, WorkspaceRecord
 from citydip.core.errors import NotAuthenticated
@@ -21,7 +22,14 @@ from citydip.workspaces.service import scope_for
 
 
 class AccountsGate:
-    """Principals from the accounts domain, workspaces from the workspaces domain."""
+    """Principals from the accounts domain, workspaces from the workspaces domain.
+
+    Resolving never writes (a read stays a reader): the use of a session or token is noted in ``last_use``
+    and written after the response (``accounts/lastuse.py``).
+    """
+
+    def __init__(self, last_use: LastUse | None = None) -> None:
+        self.last_use = last_use
 
     def principal(
         self, db: Session, *, bearer: str | None, session_cookie: str | None, idle: timedelta
@@ -34,16 +42,19 @@ class AccountsGate:
             user = db.get(User, row.user_id) if row else None
             if row is None or user is None or not user.is_active:
                 return Principal.anonymous(session_expired=True)
+            if self.last_use is not None:
+                self.last_use.note("session", row.id, row.last_seen_at)
             roles = accounts.roles_of(db, user.id)
             return Principal.signed_in(user, scope_for(db, user.email, roles, user.id), roles, row.id)
         return Principal.anonymous()
 
-    @staticmethod
-    def _token_principal(db: Session, bearer: str) -> Principal:
+    def _token_principal(self, db: Session, bearer: str) -> Principal:
         token = accounts.resolve_api_token(db, bearer)
         user = db.get(User, token.user_id) if token else None
         if token is None or user is None or not user.is_active:
             raise NotAuthenticated(_("The API token is not valid, has expired or was revoked."))
+        if self.last_use is not None:
+            self.last_use.note("token", token.id, token.last_used_at)
         member_roles = accounts.roles_of(db, user.id)
         roles: dict[int, Role] = {}
         if token.workspace_id in member_roles:

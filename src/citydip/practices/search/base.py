@@ -138,11 +138,15 @@ class SqlSearchEngine(CrossLanguageMixin, ABC):
                         "INSERT INTO practice_search_meta (key, value) VALUES ('generation', ?)",
                         [new_token()],
                     )
-                self._execute("DELETE FROM practice_search_meta WHERE key = 'model'")
-                self._execute(
-                    "INSERT INTO practice_search_meta (key, value) VALUES ('model', ?)",
-                    [f"{MODEL_NAME}/{self._embedder.dim}"],
-                )
+                # Write only when something changed: the first search of a process is a read-only request
+                # (a write there would make it wait for, or on SQLite fail against, concurrent writers).
+                model = f"{MODEL_NAME}/{self._embedder.dim}"
+                row = self._execute("SELECT value FROM practice_search_meta WHERE key = 'model'").fetchone()
+                if row is None or row[0] != model:
+                    self._execute("DELETE FROM practice_search_meta WHERE key = 'model'")
+                    self._execute(
+                        "INSERT INTO practice_search_meta (key, value) VALUES ('model', ?)", [model]
+                    )
             self.state.schema_ready = True
 
     def with_options(self, **options: Any) -> SqlSearchEngine:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from citydip.core.listing import PageOut
+from citydip.core.types import not_null
 from citydip.register.vocab import (
     AGREEMENT_KINDS,
     AGREEMENT_STATUSES,
@@ -102,6 +103,8 @@ class AgreementPatch(BaseModel):
     @classmethod
     def _f(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else _check_fields(value)
+
+    _no_nulls = not_null("kind", "title")
 
 
 class DocumentOut(BaseModel):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from citydip.accounts.models import User
 from citydip.core.errors import Conflict, FieldProblem, NotFound
-from citydip.core.web import CurrentUser, Db, DbRoute
+from citydip.core.web import CurrentUser, Db, DbRoute, require_admin
 from citydip.register.challenges.models import Challenge
 
 router = APIRouter(route_class=DbRoute, tags=["pages"])
@@ -43,9 +46,7 @@ class ChallengeOut(ChallengeIn):
     model_config = ConfigDict(from_attributes=True)
 
 
-def _admin(user: CurrentUser) -> None:
-    if not user.is_admin:
-        raise NotFound()
+Admin = Annotated[User, Depends(require_admin)]
 
 
 def _get(db: Db, code: str) -> Challenge:
@@ -67,8 +68,7 @@ def list_challenges(db: Db, user: CurrentUser) -> list[ChallengeOut]:
     status_code=201,
     summary="Add a challenge (administrators)",
 )
-def create_challenge(db: Db, user: CurrentUser, body: ChallengeIn) -> ChallengeOut:
-    _admin(user)
+def create_challenge(db: Db, user: Admin, body: ChallengeIn) -> ChallengeOut:
     if db.get(Challenge, body.code) is not None:
         raise Conflict("This code is taken.", [FieldProblem("code", f"'{body.code}' exists")])
     row = Challenge(**body.model_dump())
@@ -87,8 +87,7 @@ def get_challenge(db: Db, user: CurrentUser, challenge_code: str) -> ChallengeOu
     response_model=ChallengeOut,
     summary="Change a challenge (administrators)",
 )
-def update_challenge(db: Db, user: CurrentUser, challenge_code: str, body: ChallengePatch) -> ChallengeOut:
-    _admin(user)
+def update_challenge(db: Db, user: Admin, challenge_code: str, body: ChallengePatch) -> ChallengeOut:
     row = _get(db, challenge_code)
     for key, value in body.model_dump(exclude_unset=True).items():
         if value is not None:
@@ -102,8 +101,7 @@ def update_challenge(db: Db, user: CurrentUser, challenge_code: str, body: Chall
     status_code=204,
     summary="Delete an unused challenge (administrators)",
 )
-def delete_challenge(db: Db, user: CurrentUser, challenge_code: str) -> Response:
-    _admin(user)
+def delete_challenge(db: Db, user: Admin, challenge_code: str) -> Response:
     row = _get(db, challenge_code)
     # Links live in every workspace, beyond what the administrator's scope reads, so the database's
     # foreign keys decide: a challenge in use cannot be deleted.

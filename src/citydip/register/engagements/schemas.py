@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from citydip.core.listing import PageOut
+from citydip.core.types import Count, Time, not_null
 from citydip.register.vocab import (
     ENGAGEMENT_KINDS,
     ENGAGEMENT_STATUSES,
@@ -122,7 +123,7 @@ class Outcomes(BaseModel):
 
     investment_amount: float | None = Field(None, ge=0, description="Investment announced")
     investment_currency: str = Field("", max_length=3, description="Currency of the investment, e.g. USD")
-    jobs: int | None = Field(None, ge=0, description="Jobs announced")
+    jobs: Count | None = Field(None, description="Jobs announced")
     export_deals: int | None = Field(None, ge=0, description="Export deals")
     students: int | None = Field(None, ge=0, description="Students exchanged")
     agreements_signed: int | None = Field(None, ge=0, description="Agreements signed")
@@ -145,8 +146,8 @@ class EngagementIn(Outcomes):
     status: str = Field("planned", description=f"One of {_STATUSES}")
     starts_on: date = Field(description="First day")
     ends_on: date | None = Field(None, description="Last day (same as the first when empty)")
-    start_time: time | None = Field(None, description="Start time, local time of the workspace's city")
-    end_time: time | None = Field(None, description="End time, local time")
+    start_time: Time | None = Field(None, description="Start time, local time of the workspace's city")
+    end_time: Time | None = Field(None, description="End time, local time")
     place: str = Field("", max_length=300, description="Where")
     country: str | None = Field(
         None, max_length=80, description="Counterpart country; default: first partner's"
@@ -184,8 +185,8 @@ class EngagementPatch(BaseModel):
     status: str | None = Field(None, description=f"One of {_STATUSES}")
     starts_on: date | None = Field(None, description="First day")
     ends_on: date | None = Field(None, description="Last day")
-    start_time: time | None = Field(None, description="Start time")
-    end_time: time | None = Field(None, description="End time")
+    start_time: Time | None = Field(None, description="Start time")
+    end_time: Time | None = Field(None, description="End time")
     place: str | None = Field(None, max_length=300, description="Where")
     country: str | None = Field(None, max_length=80, description="Counterpart country")
     purpose: str | None = Field(None, max_length=20000, description="Purpose")
@@ -193,7 +194,7 @@ class EngagementPatch(BaseModel):
     outcome_text: str | None = Field(None, max_length=20000, description="Outcomes in words")
     investment_amount: float | None = Field(None, ge=0, description="Investment announced")
     investment_currency: str | None = Field(None, max_length=3, description="Currency")
-    jobs: int | None = Field(None, ge=0, description="Jobs announced")
+    jobs: Count | None = Field(None, description="Jobs announced")
     export_deals: int | None = Field(None, ge=0, description="Export deals")
     students: int | None = Field(None, ge=0, description="Students exchanged")
     agreements_signed: int | None = Field(None, ge=0, description="Agreements signed")
@@ -208,6 +209,8 @@ class EngagementPatch(BaseModel):
     visibility: str | None = Field(None, description="private, network or public")
 
     _protocol = field_validator("protocol")(_check_protocol)
+
+    _no_nulls = not_null("kind", "title", "starts_on")
 
 
 class EngagementOut(BaseModel):

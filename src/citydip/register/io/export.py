@@ -2,13 +2,12 @@
 
 Exports use the import columns, so an exported file can be edited and imported again: rows carry their
 ``id`` and update the same records. Text that starts with = + - @ (or a tab or carriage return) is written
-with a leading apostrophe in CSV so spreadsheets never run it as a formula (CSV injection); XLSX cells are
+with a leading apostrophe in CSV (core/csvout.py) so spreadsheets never run it as a formula; XLSX cells are
 written as explicit text cells, which spreadsheets do not evaluate. The importer removes the apostrophe.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import uuid
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citydip.accounts.models import User
+from citydip.core import csvout
 from citydip.core.context import WorkspaceContext
 from citydip.core.listing import ListParams, ListSpec
 from citydip.register import listing
@@ -27,7 +27,6 @@ from citydip.register.agreements.models import Agreement
 from citydip.register.engagements import repository as engagements_repo
 from citydip.register.followups import repository as followups_repo
 from citydip.register.io.kinds_records import kinds
-from citydip.register.io.tabular import PROTECTED
 from citydip.register.partners import repository as partners_repo
 from citydip.register.partners.models import Partner
 
@@ -77,13 +76,6 @@ def cell(value: Any) -> Any:
                 for s in value
             )
         return "; ".join(str(v) for v in value)
-    return value
-
-
-def protect(value: Any) -> Any:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value and value[0] in PROTECTED:
-        return "'" + value
     return value
 
 
@@ -207,17 +199,8 @@ def _city_label(session: Session, city_id: int | None) -> str:
 
 
 def to_csv(lines: Iterator[list[Any]]) -> Iterator[str]:
-    """CSV text (UTF-8 with BOM so spreadsheets detect the encoding), chunk by chunk."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    for count, line in enumerate(lines, start=1):
-        writer.writerow([protect(v) for v in line])
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    """CSV text (UTF-8 with BOM so spreadsheets detect the encoding), chunk by chunk, formulas protected."""
+    return csvout.stream(lines, lineterminator="\r\n", bom=True)
 
 
 def to_xlsx(lines: Iterator[list[Any]], title: str, help_rows: Sequence[Sequence[str]] = ()) -> bytes:

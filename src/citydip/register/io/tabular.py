@@ -6,12 +6,12 @@ Nothing here evaluates a formula: XLSX cells holding formulas are reported, and 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
 
+from citydip.core import csvin
 from citydip.core.errors import FieldProblem, ValidationFailed
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -124,13 +124,13 @@ def _read_csv(content: bytes, filename: str) -> Table:
     text = _decode(content, filename)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = csvin.rows(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader, None)
-        if header is None or not any(h.strip() for h in header):
+        _line, header = next(records, (1, []))
+        if not any(h.strip() for h in header):
             raise _fail(filename, "the file is empty; the first row must name the columns", 1)
         table = Table([h.strip() for h in header], [])
-        for number, values in enumerate(reader, start=2):
+        for number, (_line, values) in enumerate(records, start=2):
             cleaned: list[str] = []
             for index, value in enumerate(values):
                 if value.startswith("="):
@@ -151,8 +151,8 @@ def _read_csv(content: bytes, filename: str) -> Table:
                 table.rows.append((number, cleaned))
             if len(table.rows) > MAX_ROWS:
                 raise _fail(filename, f"more than {MAX_ROWS:,} rows; split the file", number)
-    except csv.Error as exc:
-        raise _fail(filename, f"the CSV is malformed ({exc})", reader.line_num) from None
+    except csvin.CsvSyntaxError as exc:
+        raise _fail(filename, f"the CSV is malformed: {exc.message}", exc.line) from None
     return table
 
 

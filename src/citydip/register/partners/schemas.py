@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from citydip.core.listing import PageOut
+from citydip.core.types import GeonamesId, not_null
 from citydip.register.vocab import PARTNER_KINDS, VISIBILITIES, codes
 
 _KINDS = ", ".join(codes(PARTNER_KINDS))
@@ -37,7 +38,9 @@ class PartnerBase(BaseModel):
     city: str | None = Field(
         None, max_length=200, description="Reference city, e.g. 'Guangzhou, CN' (cities are linked to it)"
     )
-    city_id: int | None = Field(None, description="GeoNames id of the reference city (instead of `city`)")
+    city_id: GeonamesId | None = Field(
+        None, description="GeoNames id of the reference city (instead of `city`)"
+    )
     represented_country: str | None = Field(
         None, max_length=80, description="Consulates and embassies: the country represented"
     )
@@ -82,7 +85,7 @@ class PartnerPatch(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200, description="Name")
     country: str | None = Field(None, max_length=80, description="Country: ISO code or name")
     city: str | None = Field(None, max_length=200, description="Reference city label")
-    city_id: int | None = Field(None, description="GeoNames id of the reference city")
+    city_id: GeonamesId | None = Field(None, description="GeoNames id of the reference city")
     represented_country: str | None = Field(None, max_length=80, description="Country represented")
     head_of_post: str | None = Field(None, max_length=200, description="Head of post")
     address: str | None = Field(None, max_length=2000, description="Postal address")
@@ -98,6 +101,8 @@ class PartnerPatch(BaseModel):
     @classmethod
     def _check_day(cls, value: str | None) -> str | None:
         return _national_day(value)
+
+    _no_nulls = not_null("kind", "name")
 
 
 class PartnerOut(BaseModel):
@@ -164,6 +169,8 @@ class PersonPatch(BaseModel):
     languages: str | None = Field(None, max_length=200, description="Languages")
     notes: str | None = Field(None, max_length=20000, description="Notes")
     external_id: str | None = Field(None, max_length=100, description="Your own id")
+
+    _no_nulls = not_null("name")
 
 
 class PersonOut(BaseModel):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from citydip.core.errors import AppError
 from citydip.core.i18n import _
 from citydip.core.templating import render
+from citydip.core.types import Offset
 from citydip.core.web import Ctx, Db, DbRoute
 from citydip.sdg.indicators.models import CityIndicator
 from citydip.sdg.indicators.staff import form_errors, indicator_or_404, staff_base, staff_context
@@ -144,7 +145,7 @@ def list_observations(
     db: Db,
     ctx: Ctx,
     indicator_code: str,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    offset: Annotated[Offset, Query(description="Rows to skip")] = 0,
     limit: Annotated[int, Query(ge=1, le=5000, description="Rows to return")] = 1000,
 ) -> ObservationPage:
     ind = indicator_or_404(db, ctx, indicator_code)

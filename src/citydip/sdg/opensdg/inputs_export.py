@@ -3,7 +3,6 @@ published site files), so that reading the result gives the same model again."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from citydip.core import csvout
 from citydip.sdg.opensdg.site_export import RepositoryLike
 
 _SKIP_SETTINGS = {"config_first", "inputs", "translations", "schema_file", "src_dir", "languages"}
@@ -32,7 +32,7 @@ def _dump_yaml(data: Any) -> str:
 
 def _csv_text(columns: list[str], rows: Iterable[list[str]]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csvout.writer(buf)
     writer.writerow(columns)
     writer.writerows(rows)
     return buf.getvalue()

@@ -4,7 +4,6 @@ meta/, stats/), so a site can switch its data source to CityDip."""
 from __future__ import annotations
 
 import copy
-import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from citydip.core import csvout
 from citydip.sdg.opensdg.frame import (
     Cell,
     Frame,
@@ -114,7 +114,7 @@ def _translate_meta(value: Any, translator: Translator, language: str) -> Any:
 
 def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csvout.writer(buf)
     writer.writerow(columns)
     writer.writerows([format_csv_cell(v) for v in row] for row in rows)
     return buf.getvalue()

@@ -8,7 +8,6 @@ show next to indicators (progress) come through the ``sdg_badges`` room (:mod:`c
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from citydip.core import csvout
 from citydip.core.context import PublicSite
 from citydip.core.errors import NotFound
 from citydip.core.i18n import set_locale
@@ -202,7 +202,7 @@ def indicator_csv(request: Request, db: Db, workspace: PublicWorkspace, indicato
     model = export_service.load_repository(db, workspace.id, [ind.code])
     table = model.indicators[ind.code].data
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csvout.writer(buf)  # public data: text that looks like a formula is protected
     if table is not None:
         writer.writerow(table.columns)
         # Words for "no value" (NA, NaN, n/a ...) are written as empty cells, as Open SDG publishes them.

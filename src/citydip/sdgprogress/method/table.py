@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from citydip.core import csvout
 from citydip.sdgprogress.method.calculation import ProgressInputError, parse_year, progress_from_points
 from citydip.sdgprogress.method.options import ProgressConfigError, parse_direction, parse_method
 from citydip.sdgprogress.method.types import DEFAULT_TARGET_YEAR, NOT_AVAILABLE, SeriesOptions
@@ -171,7 +172,7 @@ def read_and_compute(in_csv: Path) -> tuple[list[str], list[ProgressRowResult]]:
 
 def write_rows(header: list[str], results: list[ProgressRowResult], out: TextIO) -> None:
     """Write the output rows as CSV."""
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer = csvout.dict_writer(out, header)
     writer.writeheader()
     for result in results:
         writer.writerow(result.row)
