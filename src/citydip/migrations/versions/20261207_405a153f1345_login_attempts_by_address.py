@@ -1,7 +1,7 @@
 """login attempts by address
 
 Revision ID: 405a153f1345
-Revises: 133304c2a634
+Revises: c3e5a8d1f7b2
 Create Date: 2026-12-07 23:20:43.923533
 """
 
@@ -16,7 +16,7 @@ import citydip.core.database
 
 
 revision: str = "405a153f1345"
-down_revision: str | Sequence[str] | None = "133304c2a634"
+down_revision: str | Sequence[str] | None = "c3e5a8d1f7b2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
